@@ -1,0 +1,103 @@
+// project and mission commands.
+import type { Command } from 'commander';
+
+import { printJson, withEngine } from '../context.js';
+import { size, table, time } from '../format.js';
+import type { RescanResult } from '../../core/missions.js';
+
+function printScan(result: RescanResult): void {
+  const { mission } = result;
+  console.log(
+    `${mission.projectName}/${mission.name}: ${mission.fileCount} files, ${size(mission.totalBytes)} ` +
+      `(${result.added} added, ${result.changed} changed, ${result.removed} removed)`,
+  );
+  for (const skipped of result.skipped) console.log(`  skipped ${skipped}: not a regular file`);
+}
+
+export function registerMissionCommands(program: Command): void {
+  const project = program.command('project').description('projects group missions');
+  project
+    .command('add <name>')
+    .description('create a project')
+    .option('--description <text>', 'what the project is about', '')
+    .action((name: string, options: { description: string }, command: Command) =>
+      withEngine(command, (engine) => {
+        const created = engine.projects.create(name, options.description);
+        console.log(`project ${created.name} created`);
+      }),
+    );
+  project
+    .command('list')
+    .description('list projects')
+    .option('--json', 'print JSON for scripts')
+    .action((options: { json?: boolean }, command: Command) =>
+      withEngine(command, (engine) => {
+        const projects = engine.projects.list();
+        if (options.json) return printJson(projects);
+        if (projects.length === 0) return console.log('no projects yet: kleinkram-actions project add NAME');
+        console.log(table(['name', 'created', 'description'], projects.map((p) => [p.name, time(p.createdAt), p.description])));
+      }),
+    );
+
+  const mission = program.command('mission').description('missions: folders of recorded data');
+  mission
+    .command('add <project> <folder>')
+    .description('register a folder as a mission of a project (the project is made if new)')
+    .option('--name <name>', 'the mission name (default: the folder name)')
+    .action((projectName: string, folder: string, options: { name?: string }, command: Command) =>
+      withEngine(command, async (engine) => {
+        if (!engine.projects.find(projectName)) engine.projects.create(projectName);
+        printScan(await engine.missions.add(projectName, folder, options.name));
+      }),
+    );
+  mission
+    .command('list [project]')
+    .description('list missions, of one project or all')
+    .option('--json', 'print JSON for scripts')
+    .action((projectName: string | undefined, options: { json?: boolean }, command: Command) =>
+      withEngine(command, (engine) => {
+        const missions = engine.missions.list(projectName);
+        if (options.json) return printJson(missions);
+        if (missions.length === 0) {
+          return console.log('no missions yet: kleinkram-actions mission add PROJECT FOLDER');
+        }
+        console.log(
+          table(
+            ['mission', 'files', 'size', 'folder'],
+            missions.map((m) => [`${m.projectName}/${m.name}`, m.fileCount, size(m.totalBytes), m.folder]),
+          ),
+        );
+      }),
+    );
+  mission
+    .command('files <mission>')
+    .description('list the files of a mission')
+    .option('--hash', 'compute missing sha256 hashes (cached by size and mtime)')
+    .option('--json', 'print JSON for scripts')
+    .action((ref: string, options: { hash?: boolean; json?: boolean }, command: Command) =>
+      withEngine(command, async (engine) => {
+        const found = engine.missions.resolve(ref);
+        const files = options.hash
+          ? await engine.missions.hash(found.id, (done, total) =>
+              process.stderr.write(`\rhashing ${done}/${total}`),
+            )
+          : engine.missions.files(found.id);
+        if (options.hash) process.stderr.write('\n');
+        if (options.json) return printJson(files);
+        console.log(
+          table(
+            ['path', 'kind', 'size', 'modified', ...(options.hash ? ['sha256'] : [])],
+            files.map((f) => [f.path, f.kind, size(f.size), time(f.mtimeMs), ...(options.hash ? [f.sha256 ?? ''] : [])]),
+          ),
+        );
+      }),
+    );
+  mission
+    .command('rescan <mission>')
+    .description('scan the folder of a mission again')
+    .action((ref: string, _options: unknown, command: Command) =>
+      withEngine(command, async (engine) => {
+        printScan(await engine.missions.rescan(engine.missions.resolve(ref).id));
+      }),
+    );
+}

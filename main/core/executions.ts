@@ -1,0 +1,251 @@
+// The executions table: one run of one template version on one mission. The runner and the
+// scheduler move executions through their states; every change is one statement or one
+// transaction, so a crash leaves a state the next start can read.
+import type { Execution, ExecutionState } from '../shared/domain.js';
+import { AppError } from './errors.js';
+import type { Db } from './store/database.js';
+
+interface ExecutionRow {
+  id: string;
+  number: number;
+  template_id: string;
+  template_version: number;
+  template_name: string;
+  mission_id: string;
+  mission_name: string;
+  project_id: string;
+  project_name: string;
+  state: ExecutionState;
+  state_cause: string | null;
+  exit_code: number | null;
+  error_hint: string | null;
+  image_digest: string | null;
+  container_id: string | null;
+  cancel_requested: number;
+  timed_out: number;
+  oom_killed: number;
+  queued_at: number;
+  started_at: number | null;
+  container_started_at: number | null;
+  container_exited_at: number | null;
+  ended_at: number | null;
+}
+
+const toExecution = (row: ExecutionRow): Execution => ({
+  id: row.id,
+  number: row.number,
+  templateId: row.template_id,
+  templateVersion: row.template_version,
+  templateName: row.template_name,
+  missionId: row.mission_id,
+  missionName: row.mission_name,
+  projectId: row.project_id,
+  projectName: row.project_name,
+  state: row.state,
+  stateCause: row.state_cause,
+  exitCode: row.exit_code,
+  errorHint: row.error_hint,
+  imageDigest: row.image_digest,
+  containerId: row.container_id,
+  cancelRequested: row.cancel_requested === 1,
+  timedOut: row.timed_out === 1,
+  oomKilled: row.oom_killed === 1,
+  queuedAt: row.queued_at,
+  startedAt: row.started_at,
+  containerStartedAt: row.container_started_at,
+  containerExitedAt: row.container_exited_at,
+  endedAt: row.ended_at,
+});
+
+const SELECT = `
+  SELECT e.*, v.name AS template_name, m.name AS mission_name, m.project_id,
+         p.name AS project_name
+  FROM executions e
+  JOIN template_versions v ON v.template_id = e.template_id AND v.version = e.template_version
+  JOIN missions m ON m.id = e.mission_id
+  JOIN projects p ON p.id = m.project_id`;
+
+export interface ExecutionFilter {
+  states?: ExecutionState[];
+  templateId?: string;
+  missionId?: string;
+  /** Only executions numbered below this (for paging from the newest down). */
+  beforeNumber?: number;
+  limit?: number;
+}
+
+/** Columns the runner may set on a state change. */
+export interface ExecutionUpdate {
+  state?: ExecutionState;
+  stateCause?: string | null;
+  exitCode?: number | null;
+  errorHint?: string | null;
+  imageDigest?: string | null;
+  containerId?: string | null;
+  timedOut?: boolean;
+  oomKilled?: boolean;
+  owner?: string | null;
+  startedAt?: number | null;
+  containerStartedAt?: number | null;
+  containerExitedAt?: number | null;
+  endedAt?: number | null;
+}
+
+const COLUMN: Record<keyof ExecutionUpdate, string> = {
+  state: 'state',
+  stateCause: 'state_cause',
+  exitCode: 'exit_code',
+  errorHint: 'error_hint',
+  imageDigest: 'image_digest',
+  containerId: 'container_id',
+  timedOut: 'timed_out',
+  oomKilled: 'oom_killed',
+  owner: 'owner',
+  startedAt: 'started_at',
+  containerStartedAt: 'container_started_at',
+  containerExitedAt: 'container_exited_at',
+  endedAt: 'ended_at',
+};
+
+export class ExecutionStore {
+  constructor(private readonly db: Db) {}
+
+  insert(row: {
+    id: string;
+    templateId: string;
+    templateVersion: number;
+    missionId: string;
+    state: ExecutionState;
+    stateCause: string | null;
+    errorHint: string | null;
+  }): void {
+    const now = Date.now();
+    this.db
+      .prepare(
+        `INSERT INTO executions (id, number, template_id, template_version, mission_id, state,
+           state_cause, error_hint, queued_at, ended_at)
+         VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM executions), ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        row.id,
+        row.templateId,
+        row.templateVersion,
+        row.missionId,
+        row.state,
+        row.stateCause,
+        row.errorHint,
+        now,
+        row.state === 'queued' ? null : now,
+      );
+  }
+
+  find(id: string): Execution | null {
+    const row = this.db.prepare(`${SELECT} WHERE e.id = ?`).get(id) as ExecutionRow | undefined;
+    return row ? toExecution(row) : null;
+  }
+
+  get(id: string): Execution {
+    const execution = this.find(id);
+    if (!execution) throw new AppError('not_found', `no execution ${id}`);
+    return execution;
+  }
+
+  /** An execution by id, by the first characters of its id, or by its number (#12 or 12). */
+  resolve(ref: string): Execution {
+    const number = /^#?(\d+)$/.exec(ref);
+    if (number) {
+      const row = this.db.prepare(`${SELECT} WHERE e.number = ?`).get(Number(number[1])) as
+        | ExecutionRow
+        | undefined;
+      if (row) return toExecution(row);
+    }
+    const rows = this.db
+      .prepare(`${SELECT} WHERE e.id = ? OR (length(?) >= 4 AND e.id LIKE ?) LIMIT 2`)
+      .all(ref, ref, `${ref}%`) as ExecutionRow[];
+    if (rows.length === 1) return toExecution(rows[0]!);
+    if (rows.length > 1) {
+      throw new AppError('invalid_input', `"${ref}" matches several executions: give more of the id`);
+    }
+    throw new AppError(
+      'not_found',
+      `no execution "${ref}": \`kleinkram-actions execution list\` shows the executions`,
+    );
+  }
+
+  list(filter: ExecutionFilter = {}): Execution[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.states && filter.states.length > 0) {
+      where.push(`e.state IN (${filter.states.map(() => '?').join(', ')})`);
+      params.push(...filter.states);
+    }
+    if (filter.templateId) {
+      where.push('e.template_id = ?');
+      params.push(filter.templateId);
+    }
+    if (filter.missionId) {
+      where.push('e.mission_id = ?');
+      params.push(filter.missionId);
+    }
+    if (filter.beforeNumber !== undefined) {
+      where.push('e.number < ?');
+      params.push(filter.beforeNumber);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    params.push(filter.limit ?? 100);
+    const rows = this.db
+      .prepare(`${SELECT} ${clause} ORDER BY e.number DESC LIMIT ?`)
+      .all(...params) as ExecutionRow[];
+    return rows.map(toExecution);
+  }
+
+  /** Queued executions, oldest first: the order the scheduler starts them in. */
+  queued(limit = 50): Execution[] {
+    return (
+      this.db
+        .prepare(`${SELECT} WHERE e.state = 'queued' ORDER BY e.number LIMIT ?`)
+        .all(limit) as ExecutionRow[]
+    ).map(toExecution);
+  }
+
+  /**
+   * Sets columns, optionally only while the execution is in one of `fromStates`; returns
+   * whether a row changed, so a caller that lost a race knows it.
+   */
+  update(id: string, changes: ExecutionUpdate, fromStates?: readonly ExecutionState[]): boolean {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    for (const [key, value] of Object.entries(changes) as Array<[keyof ExecutionUpdate, unknown]>) {
+      if (value === undefined) continue;
+      sets.push(`${COLUMN[key]} = ?`);
+      params.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
+    }
+    if (sets.length === 0) return false;
+    let sql = `UPDATE executions SET ${sets.join(', ')} WHERE id = ?`;
+    params.push(id);
+    if (fromStates) {
+      sql += ` AND state IN (${fromStates.map(() => '?').join(', ')})`;
+      params.push(...fromStates);
+    }
+    return this.db.prepare(sql).run(...params).changes === 1;
+  }
+
+  requestCancel(id: string): void {
+    this.db.prepare('UPDATE executions SET cancel_requested = 1 WHERE id = ?').run(id);
+  }
+
+  cancelRequested(id: string): boolean {
+    return (
+      this.db.prepare('SELECT cancel_requested FROM executions WHERE id = ?').pluck().get(id) === 1
+    );
+  }
+
+  counts(): Record<ExecutionState, number> {
+    const rows = this.db
+      .prepare('SELECT state, COUNT(*) AS n FROM executions GROUP BY state')
+      .all() as Array<{ state: ExecutionState; n: number }>;
+    const counts = {} as Record<ExecutionState, number>;
+    for (const row of rows) counts[row.state] = row.n;
+    return counts;
+  }
+}

@@ -1,0 +1,261 @@
+// Missions: folders of recorded data inside a project. The folder is scanned into mission
+// files; content hashes are computed only when asked for and cached by size and mtime.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import type { Mission, MissionFile } from '../shared/domain.js';
+import { AppError, errorMessage } from './errors.js';
+import { createLogger } from './logger.js';
+import { fileKind, scanFolder, sha256File, type ScannedFile } from './mission-scan.js';
+import { NAME_PATTERN, NAME_RULE, type ProjectService } from './projects.js';
+import type { Db } from './store/database.js';
+
+const log = createLogger('missions');
+
+interface MissionRow {
+  id: string;
+  project_id: string;
+  project_name: string;
+  name: string;
+  folder: string;
+  created_at: number;
+  scanned_at: number | null;
+  file_count: number;
+  total_bytes: number;
+}
+
+interface MissionFileRow {
+  path: string;
+  size: number;
+  mtime_ms: number;
+  sha256: string | null;
+  hashed_size: number | null;
+  hashed_mtime_ms: number | null;
+}
+
+const toMission = (row: MissionRow): Mission => ({
+  id: row.id,
+  projectId: row.project_id,
+  projectName: row.project_name,
+  name: row.name,
+  folder: row.folder,
+  createdAt: row.created_at,
+  scannedAt: row.scanned_at,
+  fileCount: row.file_count,
+  totalBytes: row.total_bytes,
+});
+
+const MISSION_SELECT = `
+  SELECT m.*, p.name AS project_name,
+    (SELECT COUNT(*) FROM mission_files f WHERE f.mission_id = m.id) AS file_count,
+    (SELECT COALESCE(SUM(size), 0) FROM mission_files f WHERE f.mission_id = m.id) AS total_bytes
+  FROM missions m JOIN projects p ON p.id = m.project_id`;
+
+export interface RescanResult {
+  mission: Mission;
+  added: number;
+  changed: number;
+  removed: number;
+  unchanged: number;
+  skipped: string[];
+}
+
+export class MissionService {
+  constructor(
+    private readonly db: Db,
+    private readonly projects: ProjectService,
+  ) {}
+
+  /** Registers a folder as a mission of a project and scans it. */
+  async add(projectRef: string, folder: string, name?: string): Promise<RescanResult> {
+    const project = this.projects.resolve(projectRef);
+    const absolute = path.resolve(folder);
+    await assertFolder(absolute);
+    const missionName = name ?? path.basename(absolute);
+    if (!NAME_PATTERN.test(missionName)) {
+      throw new AppError(
+        'invalid_input',
+        `"${missionName}" is not a valid mission name: ${NAME_RULE} (give one with --name)`,
+        { name: [NAME_RULE] },
+      );
+    }
+    if (this.findIn(project.id, missionName)) {
+      throw new AppError(
+        'conflict',
+        `project ${project.name} has a mission named "${missionName}" already: ` +
+          'choose another name with --name',
+        { name: ['this name is taken in the project'] },
+      );
+    }
+    // Scan before inserting, so a folder that cannot be read leaves no half-made mission.
+    const scan = await scanFolder(absolute);
+    const id = randomUUID();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          'INSERT INTO missions (id, project_id, name, folder, created_at) VALUES (?, ?, ?, ?, ?)',
+        )
+        .run(id, project.id, missionName, absolute, Date.now());
+      this.applyScan(id, scan.files);
+    })();
+    log.info(`mission ${project.name}/${missionName} added: ${scan.files.length} files`);
+    return {
+      mission: this.get(id),
+      added: scan.files.length,
+      changed: 0,
+      removed: 0,
+      unchanged: 0,
+      skipped: scan.skipped,
+    };
+  }
+
+  list(projectRef?: string): Mission[] {
+    if (projectRef) {
+      const project = this.projects.resolve(projectRef);
+      return (
+        this.db
+          .prepare(`${MISSION_SELECT} WHERE m.project_id = ? ORDER BY m.name`)
+          .all(project.id) as MissionRow[]
+      ).map(toMission);
+    }
+    return (
+      this.db.prepare(`${MISSION_SELECT} ORDER BY p.name, m.name`).all() as MissionRow[]
+    ).map(toMission);
+  }
+
+  get(id: string): Mission {
+    const row = this.db.prepare(`${MISSION_SELECT} WHERE m.id = ?`).get(id) as
+      | MissionRow
+      | undefined;
+    if (!row) throw new AppError('not_found', `no mission with id ${id}`);
+    return toMission(row);
+  }
+
+  private findIn(projectId: string, name: string): Mission | null {
+    const row = this.db
+      .prepare(`${MISSION_SELECT} WHERE m.project_id = ? AND m.name = ?`)
+      .get(projectId, name) as MissionRow | undefined;
+    return row ? toMission(row) : null;
+  }
+
+  /**
+   * A mission by "project/mission", by its name when only one project has it, or by id (or
+   * the first characters of it).
+   */
+  resolve(ref: string): Mission {
+    const slash = ref.indexOf('/');
+    if (slash > 0) {
+      const project = this.projects.find(ref.slice(0, slash));
+      const mission = project ? this.findIn(project.id, ref.slice(slash + 1)) : null;
+      if (mission) return mission;
+    }
+    const rows = this.db
+      .prepare(`${MISSION_SELECT} WHERE m.name = ? OR m.id = ? OR (length(?) >= 6 AND m.id LIKE ?)`)
+      .all(ref, ref, ref, `${ref}%`) as MissionRow[];
+    if (rows.length === 1) return toMission(rows[0]!);
+    if (rows.length > 1) {
+      const names = rows.map((row) => `${row.project_name}/${row.name}`).join(', ');
+      throw new AppError('invalid_input', `"${ref}" names several missions (${names}): say which`);
+    }
+    throw new AppError(
+      'not_found',
+      `no mission "${ref}": \`kleinkram-actions mission list\` shows the missions`,
+    );
+  }
+
+  files(missionId: string): MissionFile[] {
+    const rows = this.db
+      .prepare('SELECT * FROM mission_files WHERE mission_id = ? ORDER BY path')
+      .all(missionId) as MissionFileRow[];
+    return rows.map((row) => ({
+      path: row.path,
+      size: row.size,
+      mtimeMs: row.mtime_ms,
+      kind: fileKind(row.path),
+      sha256: hashIsFresh(row) ? row.sha256 : null,
+    }));
+  }
+
+  /** Scans the folder again; files whose size and mtime did not change keep their hashes. */
+  async rescan(missionId: string): Promise<RescanResult> {
+    const mission = this.get(missionId);
+    await assertFolder(mission.folder);
+    const before = new Map(this.files(missionId).map((file) => [file.path, file]));
+    const scan = await scanFolder(mission.folder);
+    let added = 0;
+    let changed = 0;
+    let unchanged = 0;
+    for (const file of scan.files) {
+      const old = before.get(file.path);
+      if (!old) added++;
+      else if (old.size !== file.size || old.mtimeMs !== file.mtimeMs) changed++;
+      else unchanged++;
+    }
+    const seen = new Set(scan.files.map((file) => file.path));
+    const removed = [...before.keys()].filter((file) => !seen.has(file)).length;
+    if (added + changed + removed > 0 || mission.scannedAt === null) {
+      this.db.transaction(() => this.applyScan(missionId, scan.files))();
+    }
+    return { mission: this.get(missionId), added, changed, removed, unchanged, skipped: scan.skipped };
+  }
+
+  /** Computes the content hashes that are missing or stale, and caches them. */
+  async hash(missionId: string, onProgress?: (done: number, total: number) => void) {
+    const mission = this.get(missionId);
+    const rows = this.db
+      .prepare('SELECT * FROM mission_files WHERE mission_id = ? ORDER BY path')
+      .all(missionId) as MissionFileRow[];
+    const stale = rows.filter((row) => !hashIsFresh(row));
+    const store = this.db.prepare(
+      'UPDATE mission_files SET sha256 = ?, hashed_size = ?, hashed_mtime_ms = ? ' +
+        'WHERE mission_id = ? AND path = ?',
+    );
+    let done = 0;
+    for (const row of stale) {
+      const file = path.join(mission.folder, row.path);
+      const digest = await sha256File(file);
+      store.run(digest, row.size, row.mtime_ms, missionId, row.path);
+      onProgress?.(++done, stale.length);
+    }
+    return this.files(missionId);
+  }
+
+  private applyScan(missionId: string, files: ScannedFile[]): void {
+    const keep = new Set(files.map((file) => file.path));
+    const existing = this.db
+      .prepare('SELECT path FROM mission_files WHERE mission_id = ?')
+      .pluck()
+      .all(missionId) as string[];
+    const remove = this.db.prepare('DELETE FROM mission_files WHERE mission_id = ? AND path = ?');
+    for (const old of existing) if (!keep.has(old)) remove.run(missionId, old);
+    // The hash columns stay as they were: hashIsFresh() compares them to size and mtime.
+    const upsert = this.db.prepare(
+      'INSERT INTO mission_files (mission_id, path, size, mtime_ms) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (mission_id, path) DO UPDATE SET size = excluded.size, ' +
+        'mtime_ms = excluded.mtime_ms',
+    );
+    for (const file of files) upsert.run(missionId, file.path, file.size, file.mtimeMs);
+    this.db.prepare('UPDATE missions SET scanned_at = ? WHERE id = ?').run(Date.now(), missionId);
+  }
+}
+
+function hashIsFresh(row: MissionFileRow): boolean {
+  return row.sha256 !== null && row.hashed_size === row.size && row.hashed_mtime_ms === row.mtime_ms;
+}
+
+async function assertFolder(folder: string): Promise<void> {
+  let stat: fs.Stats;
+  try {
+    stat = await fs.promises.stat(folder);
+  } catch (error) {
+    throw new AppError(
+      'not_found',
+      `the mission folder ${folder} cannot be read (${errorMessage(error)}): ` +
+        'check the path, or that the drive holding it is mounted',
+    );
+  }
+  if (!stat.isDirectory()) {
+    throw new AppError('invalid_input', `${folder} is not a folder: a mission is a folder of data`);
+  }
+}

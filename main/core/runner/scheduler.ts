@@ -1,0 +1,200 @@
+// The queue: executions wait in the store as `queued` and start in order when a runner slot
+// and the CPU and memory they ask for are free. The resources in use are read from the store,
+// so several engines on one data directory (the app and a CLI worker) share the machine
+// fairly. While Docker is unreachable nothing is claimed: executions stay queued, with a
+// message that says why, and the engine asks again with a growing backoff.
+import os from 'node:os';
+
+import type { RunnerStatus } from '../../shared/domain.js';
+import { dockerUnavailableMessage, pingDocker } from '../docker/client.js';
+import type { EngineParts } from '../engine-parts.js';
+import { errorMessage } from '../errors.js';
+import { createLogger } from '../logger.js';
+import { ExecutionRun } from './execution-run.js';
+
+const log = createLogger('scheduler');
+
+const TICK_MS = 500;
+const BACKOFF_START_MS = 500;
+const BACKOFF_MAX_MS = 15_000;
+/** An engine whose heartbeat is older than this is taken to be gone. */
+export const HEARTBEAT_STALE_MS = 15_000;
+
+export class Scheduler {
+  private readonly runs = new Map<string, { run: ExecutionRun; done: Promise<unknown> }>();
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+  private tickAgain = false;
+  private stopped = true;
+  private dockerMessage: string | null = null;
+  private backoffMs = 0;
+  private nextPingAt = 0;
+  private lastStatus = '';
+
+  constructor(private readonly parts: EngineParts) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const now = Date.now();
+    this.parts.db
+      .prepare(
+        'INSERT OR REPLACE INTO engine_instances (id, pid, hostname, started_at, heartbeat_at) ' +
+          'VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(this.parts.instanceId, process.pid, os.hostname(), now, now);
+    log.info(`runner started (instance ${this.parts.instanceId}, up to ${this.parts.options.maxConcurrent} at once)`);
+    this.schedule(0);
+  }
+
+  /** Stops claiming new executions; waits for the running ones when `drain` is set. */
+  async stop(options: { drain: boolean }): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.ticking;
+    if (options.drain) await Promise.all([...this.runs.values()].map((entry) => entry.done));
+    this.parts.db.prepare('DELETE FROM engine_instances WHERE id = ?').run(this.parts.instanceId);
+    log.info('runner stopped');
+  }
+
+  /** Looks at the queue now instead of at the next tick. */
+  wake(): void {
+    if (!this.stopped) this.schedule(0);
+  }
+
+  cancel(executionId: string): boolean {
+    const entry = this.runs.get(executionId);
+    entry?.run.cancel();
+    return entry !== undefined;
+  }
+
+  get localRunCount(): number {
+    return this.runs.size;
+  }
+
+  status(): RunnerStatus {
+    const counts = this.parts.executions.counts();
+    return {
+      available: this.dockerMessage === null,
+      message: this.dockerMessage,
+      running: (counts.starting ?? 0) + (counts.running ?? 0) + (counts.stopping ?? 0),
+      queued: counts.queued ?? 0,
+    };
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
+    this.ticking = this.tickOnce()
+      .catch((error) => log.error(`scheduler tick failed: ${errorMessage(error)}`))
+      .finally(() => {
+        this.ticking = null;
+        const again = this.tickAgain;
+        this.tickAgain = false;
+        this.schedule(again ? 0 : TICK_MS);
+      });
+    await this.ticking;
+  }
+
+  private async tickOnce(): Promise<void> {
+    const { db, executions, instanceId } = this.parts;
+    db.prepare('UPDATE engine_instances SET heartbeat_at = ? WHERE id = ?').run(Date.now(), instanceId);
+    // A cancel may come from another process (the CLI) through the store.
+    for (const [id, entry] of this.runs) {
+      if (executions.cancelRequested(id)) entry.run.cancel();
+    }
+    if (executions.queued(1).length > 0 && (await this.dockerReady())) {
+      this.claimAndStart();
+    }
+    this.publishStatus();
+  }
+
+  private async dockerReady(): Promise<boolean> {
+    if (this.dockerMessage !== null && Date.now() < this.nextPingAt) return false;
+    try {
+      await pingDocker(this.parts.docker);
+    } catch (error) {
+      const message = dockerUnavailableMessage(this.parts.docker, error);
+      if (this.dockerMessage === null) log.warn(`runner unavailable: ${message}`);
+      this.dockerMessage = message;
+      this.backoffMs = Math.min(BACKOFF_MAX_MS, Math.max(BACKOFF_START_MS, this.backoffMs * 2));
+      this.nextPingAt = Date.now() + this.backoffMs;
+      this.parts.db
+        .prepare("UPDATE executions SET state_cause = ? WHERE state = 'queued'")
+        .run(`waiting: ${message}`);
+      return false;
+    }
+    if (this.dockerMessage !== null) {
+      log.info('runner available again: the Docker engine answers');
+      this.parts.db
+        .prepare("UPDATE executions SET state_cause = NULL WHERE state = 'queued'")
+        .run();
+    }
+    this.dockerMessage = null;
+    this.backoffMs = 0;
+    return true;
+  }
+
+  /** Claims queued executions in order while they fit; the first that does not fit waits. */
+  private claimAndStart(): void {
+    const { db, executions, options, instanceId } = this.parts;
+    const claim = db.transaction(() => {
+      if (this.runs.size >= options.maxConcurrent) return null;
+      const head = executions.queued(1)[0];
+      if (!head) return null;
+      const used = db
+        .prepare(
+          `SELECT COUNT(*) AS n, COALESCE(SUM(v.cpu_cores), 0) AS cpus,
+                  COALESCE(SUM(v.memory_bytes), 0) AS memory
+           FROM executions e JOIN template_versions v
+             ON v.template_id = e.template_id AND v.version = e.template_version
+           WHERE e.state IN ('starting', 'running', 'stopping')`,
+        )
+        .get() as { n: number; cpus: number; memory: number };
+      const wanted = this.parts.templates.get(head.templateId, head.templateVersion);
+      const fits =
+        used.n === 0 ||
+        (used.cpus + wanted.cpuCores <= options.machineCpus + 1e-9 &&
+          used.memory + wanted.memoryBytes <= options.machineMemoryBytes);
+      if (!fits) return null;
+      const claimed = executions.update(
+        head.id,
+        { state: 'starting', stateCause: null, owner: instanceId, startedAt: Date.now() },
+        ['queued'],
+      );
+      return claimed ? head.id : null;
+    });
+    for (;;) {
+      const id = claim.immediate();
+      if (!id) return;
+      this.parts.events.emit('execution.changed', executions.get(id));
+      log.info(`execution ${id} claimed`);
+      const run = new ExecutionRun(this.parts, id);
+      const done = run
+        .run()
+        .catch((error) => log.error(`execution ${id} ended in the engine: ${errorMessage(error)}`))
+        .finally(() => {
+          this.runs.delete(id);
+          this.wake();
+        });
+      this.runs.set(id, { run, done });
+    }
+  }
+
+  private publishStatus(): void {
+    const status = this.status();
+    const key = JSON.stringify(status);
+    if (key === this.lastStatus) return;
+    this.lastStatus = key;
+    this.parts.events.emit('runner.changed', status);
+  }
+}

@@ -1,0 +1,11 @@
+// The events the engine pushes: to the CLI's followers now, over the bridge to the UI later.
+import type { Artifact, Execution, LogLine, RunnerStatus } from './domain.js';
+
+export interface EngineEventMap {
+  'execution.changed': Execution;
+  'logs.appended': { executionId: string; lines: LogLine[] };
+  'artifacts.collected': { executionId: string; artifacts: Artifact[] };
+  'runner.changed': RunnerStatus;
+}
+
+export type EngineEventName = keyof EngineEventMap;
