@@ -153,6 +153,19 @@ export class ArtifactService {
   }
 
   /**
+   * Opens an artifact for a download (browser, save dialog) and audits it. The caller pipes
+   * the stream wherever the person asked.
+   */
+  async openForDownload(executionId: string, artifactPath: string, via: string) {
+    const { artifact, file } = await this.file(executionId, artifactPath);
+    const handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    this.audit.record(executionId, [
+      { operation: 'artifact.exported', path: artifact.path, bytes: artifact.size, detail: via },
+    ]);
+    return { artifact, stream: handle.createReadStream() };
+  }
+
+  /**
    * Copies artifacts into a folder (keeping their relative paths) and audits each copy.
    * Without paths, every artifact of the execution is exported.
    */
