@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import Database from 'better-sqlite3';
+
 import { Engine, type EngineOptions } from '../../main/core/engine.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -43,4 +45,25 @@ export async function runToEnd(engine: Engine, template: string, mission: string
   const execution = engine.launch({ template, mission });
   engine.startRunner();
   return engine.waitForEnd(execution.id);
+}
+
+/** A second, read-only connection to the engine's SQLite file: what is really stored. */
+export function readStore(engine: Engine): Database.Database {
+  return new Database(engine.layout.database, { readonly: true, fileMustExist: true });
+}
+
+/** Every row of every table, to show that a refused request changed nothing. */
+export function snapshotStore(engine: Engine): Record<string, unknown[]> {
+  const db = readStore(engine);
+  try {
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all() as string[];
+    return Object.fromEntries(
+      tables.map((table) => [table, db.prepare(`SELECT * FROM "${table}"`).all()]),
+    );
+  } finally {
+    db.close();
+  }
 }

@@ -23,6 +23,11 @@ export function describeEndpoint(docker: Docker): string {
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
+/** Docker's API errors start with "(HTTP code 500) server error - "; people need the rest. */
+export function dockerErrorMessage(error: unknown): string {
+  return errorMessage(error).replace(/^\(HTTP code \d+\) [a-z ]+- /, '').trim();
+}
+
 export function isDockerUnreachable(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code;
   return (

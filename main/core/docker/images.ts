@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import type Docker from 'dockerode';
 
 import { AppError, errorMessage } from '../errors.js';
+import { dockerErrorMessage } from './client.js';
 import { createLogger } from '../logger.js';
 
 const log = createLogger('images');
@@ -80,8 +81,8 @@ export async function ensureImage(
   try {
     await pullImage(docker, ref, options.onProgress);
   } catch (error) {
-    log.warn(`pull of ${ref} failed: ${errorMessage(error)}`);
-    throw missingImage(ref, errorMessage(error));
+    log.warn(`pull of ${ref} failed: ${dockerErrorMessage(error)}`);
+    throw missingImage(ref, dockerErrorMessage(error));
   }
   const pulled = await inspectImage(docker, ref);
   if (!pulled) throw missingImage(ref, 'the pull reported success but the image is not there');

@@ -10,6 +10,7 @@ import type { Execution, ExecutionState, Mission, TemplateVersion } from '../../
 import { exitCodeMeaning } from '../../shared/exit-codes.js';
 import { formatMemory } from '../../shared/template-input.js';
 import { walkOutFolder } from '../artifacts.js';
+import { dockerErrorMessage } from '../docker/client.js';
 import { ensureImage } from '../docker/images.js';
 import { AppError, errorMessage, isAppError } from '../errors.js';
 import { createLogger } from '../logger.js';
@@ -257,7 +258,7 @@ export class ExecutionRun {
   }
 
   private async startFailed(container: Docker.Container, error: unknown): Promise<Outcome> {
-    const message = errorMessage(error).replace(/^\(HTTP code \d+\) [a-z ]+- /, '');
+    const message = dockerErrorMessage(error);
     const state = await container.inspect().then((info) => info.State, () => null);
     const exitCode = state?.ExitCode && state.ExitCode !== 0 ? state.ExitCode : 125;
     this.parts.executions.update(this.executionId, { exitCode });

@@ -6,9 +6,11 @@ not a failure of the action); 2 when DATA_DIR does not exist; 1 on any other fai
 """
 
 import atexit
+import importlib
 import json
 import os
 import shutil
+import signal
 import stat
 import struct
 import sys
@@ -17,7 +19,7 @@ import tempfile
 import rosbag
 
 try:
-    import roslz4  # noqa: F401
+    importlib.import_module("roslz4")
 except ImportError:
     # Without it rosbag reports every LZ4 chunk as "unsupported compression", which would
     # mark healthy bags as damaged: a broken image must fail, not produce wrong findings.
@@ -189,6 +191,11 @@ def write_atomically(path, document):
 
 
 def main(argv):
+    # As PID 1 of the container the default SIGTERM action is ignored, and `docker stop` would
+    # wait out its grace period; exiting through SystemExit also removes a half-written file.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
+    # Names on disk need not be UTF-8; print them escaped rather than die on them.
+    sys.stdout.reconfigure(errors="backslashreplace")
     root = argv[1] if len(argv) > 1 else "/data"
     out_dir = argv[2] if len(argv) > 2 else "/out"
     if not os.path.isdir(root):

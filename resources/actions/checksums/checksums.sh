@@ -6,6 +6,13 @@
 # but a partial list must not pass for a complete one); 2 DATA_DIR does not exist.
 set -euo pipefail
 
+# As PID 1 of the container the default SIGTERM action is ignored, and `docker stop` would
+# wait out its grace period; exiting runs the EXIT trap below, which removes scratch files.
+# bash runs a trap only once its foreground child is done, so each hash runs in the
+# background and is awaited with `wait`, which a signal does interrupt.
+child=
+trap '[ -n "$child" ] && kill "$child" 2>/dev/null; exit 143' TERM
+
 data=${1:-/data}
 out=${2:-/out}
 
@@ -20,7 +27,8 @@ cd "$data"
 # stays on one file system, so readers see either the old SHA256SUMS or the whole new one.
 list=$(mktemp "$out/.checksums-files.XXXXXX")
 sums=$(mktemp "$out/.SHA256SUMS.XXXXXX")
-trap 'rm -f "$list" "$sums"' EXIT
+one=$(mktemp "$out/.checksums-one.XXXXXX")
+trap 'rm -f "$list" "$sums" "$one"' EXIT
 
 failed=0
 # find does not follow symlinks by default, and -type f then leaves them out; NUL separators
@@ -37,11 +45,15 @@ for path in "${files[@]}"; do
   printf '[%d/%d] %s\n' "$i" "$total" "${path#./}"
   # Hash the ./ form so that a file named "-" is not taken for stdin, then drop the ./ from
   # the line; sha256sum escapes odd names, so the line holds exactly one "  ./".
-  if line=$(sha256sum -- "$path"); then
+  sha256sum -- "$path" >"$one" &
+  child=$!
+  if wait "$child"; then
+    line=$(<"$one")
     printf '%s\n' "${line/  .\//  }" >>"$sums"
   else
     failed=1
   fi
+  child=
 done
 
 chmod 0644 "$sums"
