@@ -68,7 +68,8 @@ function ensureWorker(engine: Engine, command: Command): void {
   const globals = command.optsWithGlobals<GlobalOptions>();
   const args = [process.argv[1]!, 'worker', '--until-idle', '--data-dir', resolveDataDir(globals.dataDir)];
   if (globals.dockerSocket) args.push('--docker-socket', globals.dockerSocket);
-  spawn(process.execPath, args, { detached: true, stdio: 'ignore' }).unref();
+  // execArgv carries loader flags (tsx in development) to the worker as well.
+  spawn(process.execPath, [...process.execArgv, ...args], { detached: true, stdio: 'ignore' }).unref();
 }
 
 export function registerExecutionCommands(program: Command): void {

@@ -1,0 +1,105 @@
+// Every refused request says what is wrong and changes no row of the store.
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { Engine } from '../../main/core/engine.js';
+import {
+  addMission,
+  openTestEngine,
+  shellTemplate,
+  snapshotStore,
+  tempDir,
+} from '../helpers/engine.js';
+
+const engine = openTestEngine();
+let missionId: string;
+let endedId: string;
+
+beforeAll(async () => {
+  missionId = (await addMission(engine)).id;
+  engine.templates.create(shellTemplate('good', 'echo ok'), 'test');
+  engine.startRunner();
+  endedId = (await engine.waitForEnd(engine.launch({ template: 'good', mission: missionId }).id)).id;
+  await engine.stopRunner();
+});
+afterAll(() => engine.close());
+
+async function expectRefused(request: (engine: Engine) => unknown, code: string, message: RegExp) {
+  const before = snapshotStore(engine);
+  let caught: unknown;
+  try {
+    await request(engine);
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, 'the request was not refused').toBeDefined();
+  expect(caught).toMatchObject({ code });
+  expect((caught as Error).message).toMatch(message);
+  expect(snapshotStore(engine)).toEqual(before);
+}
+
+describe('refused requests change nothing', () => {
+  it('a bad template', () =>
+    expectRefused(
+      (e) => e.templates.create({ ...shellTemplate('bad', 'true'), memory: 'lots' }, 't'),
+      'invalid_input',
+      /memory/,
+    ));
+
+  it('a template whose name is taken', () =>
+    expectRefused((e) => e.templates.create(shellTemplate('good', 'true'), 't'), 'conflict', /exists/));
+
+  it('an edit with a bad field', () =>
+    expectRefused((e) => e.templates.edit('good', { cpuCores: -2 }, 't'), 'invalid_input', /CPU/));
+
+  it('a restore of a version that does not exist', () =>
+    expectRefused((e) => e.templates.restore('good', 7, 't'), 'not_found', /no version 7/));
+
+  it('a launch on an unknown mission', () =>
+    expectRefused((e) => e.launch({ template: 'good', mission: 'lab/nowhere' }), 'not_found', /no mission/));
+
+  it('a launch of an unknown template', () =>
+    expectRefused((e) => e.launch({ template: 'nope', mission: missionId }), 'not_found', /no template/));
+
+  it('a launch with access rights that are not supported yet', async () => {
+    engine.templates.create(shellTemplate('writer', 'true', { accessRights: 'write' }), 't');
+    await expectRefused(
+      (e) => e.launch({ template: 'writer', mission: missionId }),
+      'not_supported',
+      /not yet supported/,
+    );
+  });
+
+  it('a mission on a path that does not exist', () =>
+    expectRefused((e) => e.missions.add('lab', '/no/such/folder'), 'not_found', /cannot be read/));
+
+  it('a mission on a file instead of a folder', () => {
+    const file = path.join(tempDir(), 'file.bag');
+    fs.writeFileSync(file, 'x');
+    return expectRefused((e) => e.missions.add('lab', file), 'invalid_input', /not a folder/);
+  });
+
+  it('a mission in an unknown project', () =>
+    expectRefused((e) => e.missions.add('no-project', tempDir()), 'not_found', /no project/));
+
+  it('a project with an invalid name', () =>
+    expectRefused((e) => e.projects.create('../etc'), 'invalid_input', /not a valid project name/));
+
+  it('a cancel of an execution that has ended', () =>
+    expectRefused((e) => e.cancel(endedId), 'conflict', /ended already/));
+
+  it('a lookup of an unknown execution', () =>
+    expectRefused((e) => e.executions.resolve('#999'), 'not_found', /no execution/));
+
+  it('a template with executions is archived, not deleted, and cannot be launched', async () => {
+    expect(engine.templates.remove('good')).toBe('archived');
+    expect(engine.templates.versions(engine.executions.get(endedId).templateId)).toHaveLength(1);
+    await expectRefused(
+      (e) => e.launch({ template: engine.executions.get(endedId).templateId, mission: missionId }),
+      'invalid_input',
+      /archived/,
+    );
+  });
+});
