@@ -22,13 +22,20 @@ import type { TemplateValidation } from './template-input.js';
 
 const ref = z.string().trim().min(1, 'required').max(200);
 const versionNumber = z.number().int().positive();
+const artifactPath = z.string().min(1, 'an artifact path is required').max(4096);
 
 export const requestSchemas = {
   'projects.list': z.object({}).strict(),
-  'projects.create': z.object({ name: ref, description: z.string().max(4000).default('') }).strict(),
+  'projects.create': z
+    .object({ name: ref, description: z.string().max(4000).default('') })
+    .strict(),
   'missions.list': z.object({ project: ref.optional() }).strict(),
   'missions.add': z
-    .object({ project: ref, folder: z.string().min(1, 'a folder is required'), name: ref.optional() })
+    .object({
+      project: ref,
+      folder: z.string().min(1, 'a folder is required'),
+      name: ref.optional(),
+    })
     .strict(),
   'missions.rescan': z.object({ mission: ref }).strict(),
   'missions.files': z.object({ mission: ref }).strict(),
@@ -74,7 +81,25 @@ export const requestSchemas = {
   'artifacts.list': z.object({ execution: ref }).strict(),
   'audit.list': z.object({ execution: ref }).strict(),
   'runner.status': z.object({}).strict(),
+  // Desktop only: they need the machine's own dialogs and file manager. The browser transport
+  // answers them with not_supported, and the UI offers download links there instead.
+  'dialog.pickFolders': z
+    .object({ title: z.string().max(200).optional(), multiple: z.boolean().default(true) })
+    .strict(),
+  'artifacts.save': z.object({ execution: ref, path: artifactPath }).strict(),
+  'artifacts.saveAll': z.object({ execution: ref }).strict(),
+  'artifacts.showInFolder': z.object({ execution: ref, path: artifactPath }).strict(),
 } as const;
+
+export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[];
+
+/** Requests that only the desktop app can answer (see above). */
+export const DESKTOP_ONLY_REQUESTS = [
+  'dialog.pickFolders',
+  'artifacts.save',
+  'artifacts.saveAll',
+  'artifacts.showInFolder',
+] as const satisfies readonly RequestName[];
 
 export type RequestName = keyof typeof requestSchemas;
 export type RequestInput<K extends RequestName> = z.input<(typeof requestSchemas)[K]>;
@@ -129,6 +154,13 @@ export interface RequestResults {
   'artifacts.list': Artifact[];
   'audit.list': AuditEvent[];
   'runner.status': RunnerStatus;
+  /** The chosen folders; none when the person cancelled. */
+  'dialog.pickFolders': { folders: string[] };
+  /** Where the artifact was saved; null when the person cancelled. */
+  'artifacts.save': { savedTo: string | null };
+  /** The folder the artifacts were copied into; null when the person cancelled. */
+  'artifacts.saveAll': { folder: string | null; count: number };
+  'artifacts.showInFolder': { shown: string };
 }
 
 /** An error as it crosses the bridge: a stable code and a message a person can act on. */
@@ -143,11 +175,35 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorValue 
 
 export type EventName = keyof EngineEventMap;
 
+const EVENTS: Record<EventName, true> = {
+  'execution.changed': true,
+  'logs.appended': true,
+  'artifacts.collected': true,
+  'runner.changed': true,
+};
+/** Every event name at run time (the record above makes the compiler check it is complete). */
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+
 /** What the renderer sees, whichever transport carries it (Electron IPC or HTTP/WebSocket). */
 export interface KleinkramApi {
   request<K extends RequestName>(name: K, input: RequestInput<K>): Promise<RequestResults[K]>;
   /** Subscribes to an event; the returned function unsubscribes. */
   on<K extends EventName>(name: K, listener: (payload: EngineEventMap[K]) => void): () => void;
+}
+
+/**
+ * What the Electron preload exposes as `window.kleinkram`. Results cross as values, not as
+ * thrown errors, because Electron's context bridge keeps only the message of an Error and
+ * would drop its code; the renderer's getApi() turns them back into RequestErrors.
+ */
+export interface KleinkramBridge {
+  request<K extends RequestName>(
+    name: K,
+    input: RequestInput<K>,
+  ): Promise<Result<RequestResults[K]>>;
+  on<K extends EventName>(name: K, listener: (payload: EngineEventMap[K]) => void): () => void;
+  /** The path on disk of a file or folder dropped on the window. */
+  pathForFile(file: File): string;
 }
 
 /** Thrown on the renderer side for an error value, so callers can catch a real Error. */
@@ -164,3 +220,33 @@ export class RequestError extends Error {
     this.hint = value.hint;
   }
 }
+
+/**
+ * The browser transport: the same requests over HTTP and the same events over one WebSocket,
+ * served by `kleinkram-actions serve`. Every /api route needs the token the server printed,
+ * in the header or (where a browser cannot set headers: WebSocket, download links) the query.
+ */
+export const HTTP_API = {
+  tokenHeader: 'x-kleinkram-token',
+  tokenParam: 'token',
+  events: '/api/events',
+  request: (name: RequestName) => `/api/request/${name}`,
+  artifact: (executionId: string, artifactPath: string) =>
+    `/api/executions/${encodeURIComponent(executionId)}/artifact?path=${encodeURIComponent(artifactPath)}`,
+  artifactsZip: (executionId: string) =>
+    `/api/executions/${encodeURIComponent(executionId)}/artifacts.zip`,
+} as const;
+
+/** What the server sends on the events WebSocket: one event per message. */
+export type EventMessage = {
+  [K in EventName]: { event: K; payload: EngineEventMap[K] };
+}[EventName];
+
+/** What a client sends on the events WebSocket: which events it wants. */
+export const eventSubscriptionSchema = z
+  .object({
+    type: z.enum(['subscribe', 'unsubscribe']),
+    event: z.enum(EVENT_NAMES as [EventName, ...EventName[]]),
+  })
+  .strict();
+export type EventSubscription = z.infer<typeof eventSubscriptionSchema>;
