@@ -44,8 +44,11 @@ export async function followExecution(
     }
     if (options.showStates && execution.state !== lastState) {
       lastState = execution.state;
-      const cause = execution.stateCause && !isFinalState(execution.state) ? `: ${execution.stateCause}` : '';
-      process.stderr.write(pc.gray(`· #${execution.number} `) + state(execution.state) + pc.gray(cause) + '\n');
+      const cause =
+        execution.stateCause && !isFinalState(execution.state) ? `: ${execution.stateCause}` : '';
+      process.stderr.write(
+        pc.gray(`· #${execution.number} `) + state(execution.state) + pc.gray(cause) + '\n',
+      );
     }
     if (isFinalState(execution.state)) return execution;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));

@@ -11,10 +11,21 @@ export function table(head: string[], rows: Array<Array<string | number>>): stri
   const out = new Table({
     head: head.map((cell) => pc.bold(cell)),
     chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-      bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-      left: '', 'left-mid': '', mid: '', 'mid-mid': '',
-      right: '', 'right-mid': '', middle: '  ',
+      top: '',
+      'top-mid': '',
+      'top-left': '',
+      'top-right': '',
+      bottom: '',
+      'bottom-mid': '',
+      'bottom-left': '',
+      'bottom-right': '',
+      left: '',
+      'left-mid': '',
+      mid: '',
+      'mid-mid': '',
+      right: '',
+      'right-mid': '',
+      middle: '  ',
     },
     style: { 'padding-left': 0, 'padding-right': 0, head: [], border: [] },
   });
@@ -24,7 +35,8 @@ export function table(head: string[], rows: Array<Array<string | number>>): stri
 
 export const size = (value: number) => prettyBytes(value, { binary: true });
 
-export const duration = (ms: number) => prettyMilliseconds(Math.max(0, ms), { secondsDecimalDigits: 1 });
+export const duration = (ms: number) =>
+  prettyMilliseconds(Math.max(0, ms), { secondsDecimalDigits: 1 });
 
 export function time(ms: number | null): string {
   if (ms === null) return '-';

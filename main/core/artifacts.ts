@@ -135,7 +135,10 @@ export class ArtifactService {
   }
 
   /** The file of an artifact on disk, checked to be a regular file of the execution's folder. */
-  async file(executionId: string, artifactPath: string): Promise<{ artifact: Artifact; file: string }> {
+  async file(
+    executionId: string,
+    artifactPath: string,
+  ): Promise<{ artifact: Artifact; file: string }> {
     const artifact = this.list(executionId).find((candidate) => candidate.path === artifactPath);
     if (!artifact) {
       throw new AppError(
@@ -147,7 +150,10 @@ export class ArtifactService {
     const file = path.join(this.outDirOf(executionId), artifact.path);
     const stat = await fs.promises.lstat(file).catch(() => null);
     if (!stat?.isFile()) {
-      throw new AppError('not_found', `the file of artifact ${artifact.path} is missing from ${file}`);
+      throw new AppError(
+        'not_found',
+        `the file of artifact ${artifact.path} is missing from ${file}`,
+      );
     }
     return { artifact, file };
   }
@@ -181,10 +187,18 @@ export class ArtifactService {
         await pipeline(source.createReadStream(), fs.createWriteStream(target));
       } catch (error) {
         await fs.promises.rm(target, { force: true });
-        throw new AppError('io_error', `could not export ${artifact.path} to ${target}: ${errorMessage(error)}`);
+        throw new AppError(
+          'io_error',
+          `could not export ${artifact.path} to ${target}: ${errorMessage(error)}`,
+        );
       }
       this.audit.record(executionId, [
-        { operation: 'artifact.exported', path: artifact.path, bytes: artifact.size, detail: `to ${target}` },
+        {
+          operation: 'artifact.exported',
+          path: artifact.path,
+          bytes: artifact.size,
+          detail: `to ${target}`,
+        },
       ]);
       exported.push({ path: artifact.path, to: target, bytes: artifact.size });
     }
@@ -219,14 +233,22 @@ export class ArtifactService {
         if (changed === 1) {
           this.audit.record(
             row.execution_id,
-            [{ operation: 'artifact.deleted', path: row.path, bytes: row.size, detail: 'retention: expired' }],
+            [
+              {
+                operation: 'artifact.deleted',
+                path: row.path,
+                bytes: row.size,
+                detail: 'retention: expired',
+              },
+            ],
             now,
           );
         }
       })();
       bytes += row.size;
     }
-    if (expired.length > 0) log.info(`retention: deleted ${expired.length} artifacts, ${bytes} bytes`);
+    if (expired.length > 0)
+      log.info(`retention: deleted ${expired.length} artifacts, ${bytes} bytes`);
     return { deleted: expired.length, bytes };
   }
 }

@@ -132,7 +132,10 @@ export class Engine {
   launch(request: LaunchRequest): Execution {
     const template = this.templates.resolveRow(request.template);
     if (template.archived_at !== null) {
-      throw new AppError('invalid_input', `template ${template.name} is archived: restore it first`);
+      throw new AppError(
+        'invalid_input',
+        `template ${template.name} is archived: restore it first`,
+      );
     }
     const version = this.templates.get(template.id, request.version);
     if (version.accessRights !== 'read') {
@@ -181,7 +184,10 @@ export class Engine {
   cancel(ref: string): Execution {
     const execution = this.executions.resolve(ref);
     if (isFinalState(execution.state)) {
-      throw new AppError('conflict', `execution #${execution.number} has ended already (${execution.state})`);
+      throw new AppError(
+        'conflict',
+        `execution #${execution.number} has ended already (${execution.state})`,
+      );
     }
     const cancelledNow = this.db.transaction(() => {
       this.executions.requestCancel(execution.id);

@@ -155,8 +155,7 @@ export class ExecutionStore {
     const number = /^#?(\d+)$/.exec(ref);
     if (number) {
       const row = this.db.prepare(`${SELECT} WHERE e.number = ?`).get(Number(number[1])) as
-        | ExecutionRow
-        | undefined;
+        ExecutionRow | undefined;
       if (row) return toExecution(row);
     }
     const rows = this.db
@@ -164,7 +163,10 @@ export class ExecutionStore {
       .all(ref, ref, `${ref}%`) as ExecutionRow[];
     if (rows.length === 1) return toExecution(rows[0]!);
     if (rows.length > 1) {
-      throw new AppError('invalid_input', `"${ref}" matches several executions: give more of the id`);
+      throw new AppError(
+        'invalid_input',
+        `"${ref}" matches several executions: give more of the id`,
+      );
     }
     throw new AppError(
       'not_found',

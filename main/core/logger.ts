@@ -17,9 +17,7 @@ export function configureLogging(dataDir: string): void {
   log.transports.file.level = 'info';
   const level = process.env.KLEINKRAM_LOG_LEVEL;
   log.transports.console.level =
-    level === 'debug' || level === 'info' || level === 'warn' || level === 'error'
-      ? level
-      : 'warn';
+    level === 'debug' || level === 'info' || level === 'warn' || level === 'error' ? level : 'warn';
   configured = true;
 }
 

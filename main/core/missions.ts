@@ -119,15 +119,14 @@ export class MissionService {
           .all(project.id) as MissionRow[]
       ).map(toMission);
     }
-    return (
-      this.db.prepare(`${MISSION_SELECT} ORDER BY p.name, m.name`).all() as MissionRow[]
-    ).map(toMission);
+    return (this.db.prepare(`${MISSION_SELECT} ORDER BY p.name, m.name`).all() as MissionRow[]).map(
+      toMission,
+    );
   }
 
   get(id: string): Mission {
     const row = this.db.prepare(`${MISSION_SELECT} WHERE m.id = ?`).get(id) as
-      | MissionRow
-      | undefined;
+      MissionRow | undefined;
     if (!row) throw new AppError('not_found', `no mission with id ${id}`);
     return toMission(row);
   }
@@ -197,7 +196,14 @@ export class MissionService {
     if (added + changed + removed > 0 || mission.scannedAt === null) {
       this.db.transaction(() => this.applyScan(missionId, scan.files))();
     }
-    return { mission: this.get(missionId), added, changed, removed, unchanged, skipped: scan.skipped };
+    return {
+      mission: this.get(missionId),
+      added,
+      changed,
+      removed,
+      unchanged,
+      skipped: scan.skipped,
+    };
   }
 
   /** Computes the content hashes that are missing or stale, and caches them. */
@@ -241,7 +247,9 @@ export class MissionService {
 }
 
 function hashIsFresh(row: MissionFileRow): boolean {
-  return row.sha256 !== null && row.hashed_size === row.size && row.hashed_mtime_ms === row.mtime_ms;
+  return (
+    row.sha256 !== null && row.hashed_size === row.size && row.hashed_mtime_ms === row.mtime_ms
+  );
 }
 
 async function assertFolder(folder: string): Promise<void> {

@@ -57,9 +57,8 @@ export class ProjectService {
   }
 
   find(ref: string): Project | null {
-    const row = this.db
-      .prepare('SELECT * FROM projects WHERE name = ? OR id = ?')
-      .get(ref, ref) as ProjectRow | undefined;
+    const row = this.db.prepare('SELECT * FROM projects WHERE name = ? OR id = ?').get(ref, ref) as
+      ProjectRow | undefined;
     return row ? toProject(row) : null;
   }
 

@@ -118,9 +118,7 @@ export class TemplateService {
     const id = randomUUID();
     this.db.transaction(() => {
       this.db
-        .prepare(
-          'INSERT INTO templates (id, name, latest_version, created_at) VALUES (?, ?, 1, ?)',
-        )
+        .prepare('INSERT INTO templates (id, name, latest_version, created_at) VALUES (?, ?, 1, ?)')
         .run(id, fields.name, Date.now());
       this.insertVersion(id, 1, fields, author, null);
     })();
@@ -172,7 +170,11 @@ export class TemplateService {
     if (versionToYaml(fields) === versionToYaml(versionFields(latest))) {
       return { version: latest, warnings, outcome: 'unchanged' };
     }
-    return { version: this.saveNext(existing.id, fields, author, null), warnings, outcome: 'saved' };
+    return {
+      version: this.saveNext(existing.id, fields, author, null),
+      warnings,
+      outcome: 'saved',
+    };
   }
 
   list(options: { includeArchived?: boolean } = {}): TemplateSummary[] {
@@ -264,7 +266,10 @@ export class TemplateService {
     try {
       return YAML.parse(text) as unknown;
     } catch (error) {
-      throw new AppError('invalid_input', `the template is not valid YAML: ${(error as Error).message}`);
+      throw new AppError(
+        'invalid_input',
+        `the template is not valid YAML: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -278,7 +283,10 @@ export class TemplateService {
       .all(ref, ref, ref, `${ref}%`) as TemplateRow[];
     if (rows.length === 1) return rows[0]!;
     if (rows.length > 1) {
-      throw new AppError('invalid_input', `"${ref}" matches several templates: give more of the id`);
+      throw new AppError(
+        'invalid_input',
+        `"${ref}" matches several templates: give more of the id`,
+      );
     }
     throw new AppError(
       'not_found',
@@ -302,7 +310,11 @@ export class TemplateService {
       const summary = Object.entries(result.errors)
         .map(([field, messages]) => `${field || 'template'}: ${messages.join('; ')}`)
         .join('\n  ');
-      throw new AppError('invalid_input', `the template is not valid:\n  ${summary}`, result.errors);
+      throw new AppError(
+        'invalid_input',
+        `the template is not valid:\n  ${summary}`,
+        result.errors,
+      );
     }
     return { fields: result.fields, warnings: result.warnings };
   }
@@ -324,17 +336,19 @@ export class TemplateService {
     author: string,
     restoredFrom: number | null,
   ): TemplateVersion {
-    const next = this.db.transaction(() => {
-      const row = this.db
-        .prepare('SELECT latest_version FROM templates WHERE id = ?')
-        .get(templateId) as { latest_version: number };
-      const version = row.latest_version + 1;
-      this.insertVersion(templateId, version, fields, author, restoredFrom);
-      this.db
-        .prepare('UPDATE templates SET latest_version = ?, name = ? WHERE id = ?')
-        .run(version, fields.name, templateId);
-      return version;
-    }).immediate();
+    const next = this.db
+      .transaction(() => {
+        const row = this.db
+          .prepare('SELECT latest_version FROM templates WHERE id = ?')
+          .get(templateId) as { latest_version: number };
+        const version = row.latest_version + 1;
+        this.insertVersion(templateId, version, fields, author, restoredFrom);
+        this.db
+          .prepare('UPDATE templates SET latest_version = ?, name = ? WHERE id = ?')
+          .run(version, fields.name, templateId);
+        return version;
+      })
+      .immediate();
     log.info(`template ${templateId} saved as v${next}`);
     return this.version(templateId, next);
   }

@@ -47,7 +47,10 @@ async function summarise(missionName: string) {
 beforeAll(() => {
   engine.projects.create('fixtures');
   for (const example of exampleTemplates()) {
-    engine.templates.importInput(engine.templates.parseYaml(fs.readFileSync(example.file, 'utf8')), 'test');
+    engine.templates.importInput(
+      engine.templates.parseYaml(fs.readFileSync(example.file, 'utf8')),
+      'test',
+    );
   }
   engine.startRunner();
 });

@@ -14,7 +14,12 @@ function cli(...args: string[]) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: PROJECT_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, KLEINKRAM_ACTIONS_DATA: dataDir, NO_COLOR: '1', KLEINKRAM_AUTHOR: 'cli-test' },
+    env: {
+      ...process.env,
+      KLEINKRAM_ACTIONS_DATA: dataDir,
+      NO_COLOR: '1',
+      KLEINKRAM_AUTHOR: 'cli-test',
+    },
     timeout: 120_000,
   });
   return { code: result.status, out: result.stdout, err: result.stderr };
@@ -34,12 +39,18 @@ describe('kleinkram-actions CLI', () => {
 
     const template = path.join(PROJECT_ROOT, 'resources/actions/bag-summary/template.yaml');
     expect(cli('template', 'import', template).out).toMatch(/created bag-summary v1/);
-    expect(cli('template', 'edit', 'bag-summary', '--memory', '1GiB').out).toMatch(/saved bag-summary v2/);
+    expect(cli('template', 'edit', 'bag-summary', '--memory', '1GiB').out).toMatch(
+      /saved bag-summary v2/,
+    );
     const diff = cli('template', 'diff', 'bag-summary', '1', '2');
     expect(diff.out).toContain('-memory: 512MiB');
     expect(diff.out).toContain('+memory: 1GiB');
     expect(cli('template', 'restore', 'bag-summary', '1').out).toMatch(/v3/);
-    const versions = json<Array<{ version: number; memoryBytes: number; author: string }>>('template', 'versions', 'bag-summary');
+    const versions = json<Array<{ version: number; memoryBytes: number; author: string }>>(
+      'template',
+      'versions',
+      'bag-summary',
+    );
     expect(versions.map((v) => [v.version, v.memoryBytes / 2 ** 20, v.author])).toEqual([
       [1, 512, 'cli-test'],
       [2, 1024, 'cli-test'],
@@ -51,7 +62,10 @@ describe('kleinkram-actions CLI', () => {
     expect(run.out).toContain('8647 messages on 9 topics');
     expect(run.err).toMatch(/succeeded \(DONE\)/);
 
-    const [execution] = json<Array<{ number: number; state: string; templateVersion: number }>>('execution', 'list');
+    const [execution] = json<Array<{ number: number; state: string; templateVersion: number }>>(
+      'execution',
+      'list',
+    );
     expect(execution).toMatchObject({ number: 1, state: 'succeeded', templateVersion: 3 });
     const artifacts = json<Array<{ path: string }>>('artifact', 'list', '1');
     expect(artifacts.map((a) => a.path)).toEqual(['summary.json']);
@@ -66,10 +80,24 @@ describe('kleinkram-actions CLI', () => {
     expect(cli('logs', '1').out).toContain('8647 messages');
   });
 
-  it('exits with the action\'s own code, and explains refusals without changing anything', () => {
+  it("exits with the action's own code, and explains refusals without changing anything", () => {
     expect(
-      cli('template', 'create', '--name', 'three', '--image', 'debian:bookworm-slim', '--command',
-        "bash -c 'echo failing; exit 3'", '--cpu', '1', '--memory', '64MiB', '--max-runtime', '30').code,
+      cli(
+        'template',
+        'create',
+        '--name',
+        'three',
+        '--image',
+        'debian:bookworm-slim',
+        '--command',
+        "bash -c 'echo failing; exit 3'",
+        '--cpu',
+        '1',
+        '--memory',
+        '64MiB',
+        '--max-runtime',
+        '30',
+      ).code,
     ).toBe(0);
     const failed = cli('launch', 'three', 'lab-run-01', '--wait');
     expect(failed.code).toBe(3);
@@ -81,7 +109,20 @@ describe('kleinkram-actions CLI', () => {
     expect(unknown.err).toMatch(/no mission "lab\/nowhere"/);
     expect(json<unknown[]>('execution', 'list')).toEqual(before);
 
-    const bad = cli('template', 'create', '--name', 'bad', '--image', 'UPPER/case', '--cpu', '0', '--memory', '1MiB', '--max-runtime', '5');
+    const bad = cli(
+      'template',
+      'create',
+      '--name',
+      'bad',
+      '--image',
+      'UPPER/case',
+      '--cpu',
+      '0',
+      '--memory',
+      '1MiB',
+      '--max-runtime',
+      '5',
+    );
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/image: Docker would refuse/);
     expect(bad.err).toMatch(/cpuCores: CPU cores must be more than 0/);

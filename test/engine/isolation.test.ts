@@ -69,9 +69,7 @@ describe('isolation of an execution', () => {
     const ended = await engine.waitForEnd(launched.id);
     expect(ended.state).toBe('succeeded');
     const out = Object.fromEntries(
-      engine.logs
-        .read(ended.id)
-        .map((line) => line.text.split(/[=:]\s*/, 2) as [string, string]),
+      engine.logs.read(ended.id).map((line) => line.text.split(/[=:]\s*/, 2) as [string, string]),
     );
     const user = os.userInfo();
     expect(engine.logs.read(ended.id).map((l) => l.text)).toContain(`uid=${user.uid}:${user.gid}`);

@@ -2,7 +2,11 @@
 // because Docker decides for itself where it cuts a stream.
 import { describe, expect, it } from 'vitest';
 
-import { LogDecoder, MAX_LINE_CHARS, type DecodedLine } from '../../main/core/runner/log-decoder.js';
+import {
+  LogDecoder,
+  MAX_LINE_CHARS,
+  type DecodedLine,
+} from '../../main/core/runner/log-decoder.js';
 
 function decode(chunks: Array<['stdout' | 'stderr', number[] | string]>): DecodedLine[] {
   const lines: DecodedLine[] = [];

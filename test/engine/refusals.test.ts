@@ -21,7 +21,8 @@ beforeAll(async () => {
   missionId = (await addMission(engine)).id;
   engine.templates.create(shellTemplate('good', 'echo ok'), 'test');
   engine.startRunner();
-  endedId = (await engine.waitForEnd(engine.launch({ template: 'good', mission: missionId }).id)).id;
+  endedId = (await engine.waitForEnd(engine.launch({ template: 'good', mission: missionId }).id))
+    .id;
   await engine.stopRunner();
 });
 afterAll(() => engine.close());
@@ -49,7 +50,11 @@ describe('refused requests change nothing', () => {
     ));
 
   it('a template whose name is taken', () =>
-    expectRefused((e) => e.templates.create(shellTemplate('good', 'true'), 't'), 'conflict', /exists/));
+    expectRefused(
+      (e) => e.templates.create(shellTemplate('good', 'true'), 't'),
+      'conflict',
+      /exists/,
+    ));
 
   it('an edit with a bad field', () =>
     expectRefused((e) => e.templates.edit('good', { cpuCores: -2 }, 't'), 'invalid_input', /CPU/));
@@ -58,10 +63,18 @@ describe('refused requests change nothing', () => {
     expectRefused((e) => e.templates.restore('good', 7, 't'), 'not_found', /no version 7/));
 
   it('a launch on an unknown mission', () =>
-    expectRefused((e) => e.launch({ template: 'good', mission: 'lab/nowhere' }), 'not_found', /no mission/));
+    expectRefused(
+      (e) => e.launch({ template: 'good', mission: 'lab/nowhere' }),
+      'not_found',
+      /no mission/,
+    ));
 
   it('a launch of an unknown template', () =>
-    expectRefused((e) => e.launch({ template: 'nope', mission: missionId }), 'not_found', /no template/));
+    expectRefused(
+      (e) => e.launch({ template: 'nope', mission: missionId }),
+      'not_found',
+      /no template/,
+    ));
 
   it('a launch with access rights that are not supported yet', async () => {
     engine.templates.create(shellTemplate('writer', 'true', { accessRights: 'write' }), 't');

@@ -8,7 +8,10 @@ afterAll(() => engine.close());
 describe('smoke', () => {
   it('runs a shell action', async () => {
     const mission = await addMission(engine);
-    engine.templates.create(shellTemplate('hello', 'echo hello; echo err >&2; echo x > /out/a.txt; exit 3'), 'test');
+    engine.templates.create(
+      shellTemplate('hello', 'echo hello; echo err >&2; echo x > /out/a.txt; exit 3'),
+      'test',
+    );
     const done = await runToEnd(engine, 'hello', mission.id);
     console.log(done);
     console.log(engine.logs.read(done.id));

@@ -16,7 +16,9 @@ describe('store', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(() =>
       db
-        .prepare("INSERT INTO missions (id, project_id, name, folder, created_at) VALUES ('m', 'nope', 'n', '/', 0)")
+        .prepare(
+          "INSERT INTO missions (id, project_id, name, folder, created_at) VALUES ('m', 'nope', 'n', '/', 0)",
+        )
         .run(),
     ).toThrow(/FOREIGN KEY/);
     db.close();

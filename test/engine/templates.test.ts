@@ -30,7 +30,16 @@ describe('template validation', () => {
     });
     expect(result.fields).toBeNull();
     expect(Object.keys(result.errors).sort()).toEqual(
-      ['', 'accessRights', 'cpuCores', 'environment', 'image', 'maxRuntimeSeconds', 'memory', 'name'].sort(),
+      [
+        '',
+        'accessRights',
+        'cpuCores',
+        'environment',
+        'image',
+        'maxRuntimeSeconds',
+        'memory',
+        'name',
+      ].sort(),
     );
     expect(result.errors.image![0]).toMatch(/Docker would refuse/);
     expect(result.errors.memory![0]).toMatch(/at least 6 MiB/);
@@ -52,7 +61,13 @@ describe('template validation', () => {
     const split = validateTemplate(
       shellTemplate('a', '', { command: `python3 -c "print('hi there')" 'two words' $HOME` }),
     );
-    expect(split.fields!.command).toEqual(['python3', '-c', "print('hi there')", 'two words', '$HOME']);
+    expect(split.fields!.command).toEqual([
+      'python3',
+      '-c',
+      "print('hi there')",
+      'two words',
+      '$HOME',
+    ]);
     const list = validateTemplate(shellTemplate('a', '', { command: ['a b', 'c'] }));
     expect(list.fields!.command).toEqual(['a b', 'c']);
     const piped = validateTemplate(shellTemplate('a', '', { command: 'ls | wc -l' }));
@@ -61,8 +76,17 @@ describe('template validation', () => {
 
   it('reads memory sizes as people write them', () => {
     const sizes = ['512MiB', '512m', '512MB', '1GiB', '1.5g', 64 * 1024 * 1024];
-    const bytes = sizes.map((memory) => validateTemplate(shellTemplate('a', 'true', { memory })).fields!.memoryBytes);
-    expect(bytes).toEqual([512 * 2 ** 20, 512 * 2 ** 20, 512 * 2 ** 20, 2 ** 30, 1.5 * 2 ** 30, 64 * 2 ** 20]);
+    const bytes = sizes.map(
+      (memory) => validateTemplate(shellTemplate('a', 'true', { memory })).fields!.memoryBytes,
+    );
+    expect(bytes).toEqual([
+      512 * 2 ** 20,
+      512 * 2 ** 20,
+      512 * 2 ** 20,
+      2 ** 30,
+      1.5 * 2 ** 30,
+      64 * 2 ** 20,
+    ]);
   });
 });
 
@@ -72,7 +96,11 @@ describe('template versions', () => {
     expect(created.version.version).toBe(1);
     const v1Rows = versionRows();
 
-    const edited = engine.templates.edit('versioned', { command: 'echo two', memory: '1GiB' }, 'bob');
+    const edited = engine.templates.edit(
+      'versioned',
+      { command: 'echo two', memory: '1GiB' },
+      'bob',
+    );
     expect(edited.version.version).toBe(2);
     expect(edited.version.author).toBe('bob');
     const afterEdit = versionRows();
@@ -108,9 +136,9 @@ describe('template versions', () => {
   it('an edit that changes nothing is refused and saves no version', () => {
     engine.templates.create(shellTemplate('steady', 'true'), 'alice');
     const before = versionRows();
-    expect(() => engine.templates.edit('steady', { command: ['bash', '-c', 'true'] }, 'bob')).toThrow(
-      /changes nothing/,
-    );
+    expect(() =>
+      engine.templates.edit('steady', { command: ['bash', '-c', 'true'] }, 'bob'),
+    ).toThrow(/changes nothing/);
     expect(versionRows()).toEqual(before);
   });
 
@@ -123,8 +151,20 @@ describe('template versions', () => {
     expect(engine.templates.diff('copied', 1, 1).changes).toEqual([]);
     const again = engine.templates.importInput(parsed, 'dave');
     expect(again.outcome).toBe('unchanged');
-    const fields = { ...imported.version, templateId: '', author: '', createdAt: 0, restoredFrom: null };
-    const original = { ...engine.templates.get('versioned', 2), templateId: '', author: '', createdAt: 0, restoredFrom: null };
+    const fields = {
+      ...imported.version,
+      templateId: '',
+      author: '',
+      createdAt: 0,
+      restoredFrom: null,
+    };
+    const original = {
+      ...engine.templates.get('versioned', 2),
+      templateId: '',
+      author: '',
+      createdAt: 0,
+      restoredFrom: null,
+    };
     expect({ ...fields, name: 'versioned', version: 2 }).toEqual(original);
   });
 

@@ -19,7 +19,9 @@ export function exitStatusOf(execution: Execution): number {
     case 'succeeded':
       return 0;
     case 'failed':
-      return execution.exitCode && execution.exitCode > 0 && execution.exitCode < 256 ? execution.exitCode : 1;
+      return execution.exitCode && execution.exitCode > 0 && execution.exitCode < 256
+        ? execution.exitCode
+        : 1;
     case 'cancelled':
       return 130;
     default:
@@ -37,10 +39,16 @@ export function describeExecution(engine: Engine, execution: Execution): string 
     ['state', state(execution.state) + (execution.stateCause ? `: ${execution.stateCause}` : '')],
   ];
   if (execution.exitCode !== null) {
-    rows.push(['exit code', `${execution.exitCode} (${exitCodeMeaning(execution.exitCode, execution.oomKilled)})`]);
+    rows.push([
+      'exit code',
+      `${execution.exitCode} (${exitCodeMeaning(execution.exitCode, execution.oomKilled)})`,
+    ]);
   }
   if (execution.errorHint) rows.push(['what to do', execution.errorHint]);
-  rows.push(['image', version.image + (execution.imageDigest ? pc.gray(` @ ${execution.imageDigest}`) : '')]);
+  rows.push([
+    'image',
+    version.image + (execution.imageDigest ? pc.gray(` @ ${execution.imageDigest}`) : ''),
+  ]);
   rows.push([
     'limits',
     `${version.cpuCores} CPU, ${size(version.memoryBytes)}, ${version.maxRuntimeSeconds} s, ` +
@@ -48,7 +56,8 @@ export function describeExecution(engine: Engine, execution: Execution): string 
   ]);
   rows.push(['queued', time(execution.queuedAt)]);
   if (execution.startedAt) rows.push(['started', time(execution.startedAt)]);
-  if (execution.endedAt) rows.push(['ended', `${time(execution.endedAt)} (${executionDuration(execution)})`]);
+  if (execution.endedAt)
+    rows.push(['ended', `${time(execution.endedAt)} (${executionDuration(execution)})`]);
   rows.push([
     'artifacts',
     artifacts.length === 0
@@ -66,10 +75,19 @@ export function describeExecution(engine: Engine, execution: Execution): string 
 function ensureWorker(engine: Engine, command: Command): void {
   if (engine.anyRunnerAlive()) return;
   const globals = command.optsWithGlobals<GlobalOptions>();
-  const args = [process.argv[1]!, 'worker', '--until-idle', '--data-dir', resolveDataDir(globals.dataDir)];
+  const args = [
+    process.argv[1]!,
+    'worker',
+    '--until-idle',
+    '--data-dir',
+    resolveDataDir(globals.dataDir),
+  ];
   if (globals.dockerSocket) args.push('--docker-socket', globals.dockerSocket);
   // execArgv carries loader flags (tsx in development) to the worker as well.
-  spawn(process.execPath, [...process.execArgv, ...args], { detached: true, stdio: 'ignore' }).unref();
+  spawn(process.execPath, [...process.execArgv, ...args], {
+    detached: true,
+    stdio: 'ignore',
+  }).unref();
 }
 
 export function registerExecutionCommands(program: Command): void {
@@ -77,40 +95,55 @@ export function registerExecutionCommands(program: Command): void {
     .command('launch <template> <missions...>')
     .description('queue one execution of a template per mission')
     .option('--version <n>', 'run this version of the template (default: the latest)', Number)
-    .option('-w, --wait', 'run here, print the logs live and exit with the action\'s status')
+    .option('-w, --wait', "run here, print the logs live and exit with the action's status")
     .option('--json', 'print the queued executions as JSON')
-    .action(async (template: string, missions: string[], options: { version?: number; wait?: boolean; json?: boolean }, command: Command) => {
-      const engine = openEngine(command);
-      try {
-        // Every mission is checked before any is queued: a bad one refuses the whole request.
-        for (const mission of missions) engine.missions.resolve(mission);
-        const launched = missions.map((mission) => engine.launch({ template, mission, version: options.version }));
-        if (options.json) printJson(launched);
-        if (!options.wait) {
-          ensureWorker(engine, command);
-          if (!options.json) {
-            for (const execution of launched) {
-              console.log(`#${execution.number} ${state(execution.state)}  ${execution.templateName} v${execution.templateVersion} on ${execution.projectName}/${execution.missionName}` +
-                (execution.stateCause ? `: ${execution.stateCause}` : ''));
+    .action(
+      async (
+        template: string,
+        missions: string[],
+        options: { version?: number; wait?: boolean; json?: boolean },
+        command: Command,
+      ) => {
+        const engine = openEngine(command);
+        try {
+          // Every mission is checked before any is queued: a bad one refuses the whole request.
+          for (const mission of missions) engine.missions.resolve(mission);
+          const launched = missions.map((mission) =>
+            engine.launch({ template, mission, version: options.version }),
+          );
+          if (options.json) printJson(launched);
+          if (!options.wait) {
+            ensureWorker(engine, command);
+            if (!options.json) {
+              for (const execution of launched) {
+                console.log(
+                  `#${execution.number} ${state(execution.state)}  ${execution.templateName} v${execution.templateVersion} on ${execution.projectName}/${execution.missionName}` +
+                    (execution.stateCause ? `: ${execution.stateCause}` : ''),
+                );
+              }
+              console.log(
+                pc.gray(`follow with: kleinkram-actions logs ${launched[0]!.number} --follow`),
+              );
             }
-            console.log(pc.gray(`follow with: kleinkram-actions logs ${launched[0]!.number} --follow`));
+            return;
           }
-          return;
+          if (!engine.anyRunnerAlive()) engine.startRunner();
+          let worst = 0;
+          for (const execution of launched) {
+            const ended = await followExecution(engine, execution.id, { showStates: true });
+            console.error(describeExecution(engine, ended));
+            worst = Math.max(worst, exitStatusOf(ended));
+          }
+          process.exitCode = worst;
+        } finally {
+          await engine.close();
         }
-        if (!engine.anyRunnerAlive()) engine.startRunner();
-        let worst = 0;
-        for (const execution of launched) {
-          const ended = await followExecution(engine, execution.id, { showStates: true });
-          console.error(describeExecution(engine, ended));
-          worst = Math.max(worst, exitStatusOf(ended));
-        }
-        process.exitCode = worst;
-      } finally {
-        await engine.close();
-      }
-    });
+      },
+    );
 
-  const execution = program.command('execution').description('executions: runs of a template version on a mission');
+  const execution = program
+    .command('execution')
+    .description('executions: runs of a template version on a mission');
   execution
     .command('list')
     .description('list executions, newest first')
@@ -119,24 +152,45 @@ export function registerExecutionCommands(program: Command): void {
     .option('--mission <mission>', 'only on this mission')
     .option('--limit <n>', 'at most this many', Number, 50)
     .option('--json', 'print JSON for scripts')
-    .action((options: { state?: ExecutionState[]; template?: string; mission?: string; limit: number; json?: boolean }, command: Command) =>
-      withEngine(command, (engine) => {
-        const list = engine.executions.list({
-          states: options.state,
-          templateId: options.template ? engine.templates.resolveRow(options.template).id : undefined,
-          missionId: options.mission ? engine.missions.resolve(options.mission).id : undefined,
-          limit: options.limit,
-        });
-        if (options.json) return printJson(list);
-        if (list.length === 0) return console.log('no executions: kleinkram-actions launch TEMPLATE MISSION');
-        console.log(
-          table(
-            ['#', 'id', 'state', 'template', 'mission', 'started', 'duration', 'exit'],
-            list.map((e) => [e.number, shortId(e.id), state(e.state), `${e.templateName} v${e.templateVersion}`,
-              `${e.projectName}/${e.missionName}`, time(e.startedAt), executionDuration(e), e.exitCode ?? '-']),
-          ),
-        );
-      }),
+    .action(
+      (
+        options: {
+          state?: ExecutionState[];
+          template?: string;
+          mission?: string;
+          limit: number;
+          json?: boolean;
+        },
+        command: Command,
+      ) =>
+        withEngine(command, (engine) => {
+          const list = engine.executions.list({
+            states: options.state,
+            templateId: options.template
+              ? engine.templates.resolveRow(options.template).id
+              : undefined,
+            missionId: options.mission ? engine.missions.resolve(options.mission).id : undefined,
+            limit: options.limit,
+          });
+          if (options.json) return printJson(list);
+          if (list.length === 0)
+            return console.log('no executions: kleinkram-actions launch TEMPLATE MISSION');
+          console.log(
+            table(
+              ['#', 'id', 'state', 'template', 'mission', 'started', 'duration', 'exit'],
+              list.map((e) => [
+                e.number,
+                shortId(e.id),
+                state(e.state),
+                `${e.templateName} v${e.templateVersion}`,
+                `${e.projectName}/${e.missionName}`,
+                time(e.startedAt),
+                executionDuration(e),
+                e.exitCode ?? '-',
+              ]),
+            ),
+          );
+        }),
     );
   execution
     .command('show <execution>')
@@ -145,7 +199,8 @@ export function registerExecutionCommands(program: Command): void {
     .action((ref: string, options: { json?: boolean }, command: Command) =>
       withEngine(command, (engine) => {
         const found = engine.executions.resolve(ref);
-        if (options.json) return printJson({ ...found, artifacts: engine.artifacts.list(found.id) });
+        if (options.json)
+          return printJson({ ...found, artifacts: engine.artifacts.list(found.id) });
         console.log(describeExecution(engine, found));
       }),
     );
@@ -155,7 +210,10 @@ export function registerExecutionCommands(program: Command): void {
     .action((ref: string, _options: unknown, command: Command) =>
       withEngine(command, (engine) => {
         const after = engine.cancel(ref);
-        console.log(`#${after.number} ${state(after.state)}` + (after.state === 'cancelled' ? '' : ': stopping'));
+        console.log(
+          `#${after.number} ${state(after.state)}` +
+            (after.state === 'cancelled' ? '' : ': stopping'),
+        );
       }),
     );
 
@@ -163,27 +221,47 @@ export function registerExecutionCommands(program: Command): void {
     .command('logs <execution>')
     .description('print the log of an execution')
     .option('-f, --follow', 'keep printing new lines until the execution ends')
-    .addOption(new Option('--stream <stream>', 'only stdout or stderr').choices(['stdout', 'stderr']))
+    .addOption(
+      new Option('--stream <stream>', 'only stdout or stderr').choices(['stdout', 'stderr']),
+    )
     .option('--search <text>', 'only lines containing this text')
     .option('--json', 'print JSON lines for scripts')
-    .action(async (ref: string, options: { follow?: boolean; stream?: 'stdout' | 'stderr'; search?: string; json?: boolean }, command: Command) =>
-      withEngine(command, async (engine) => {
-        const found = engine.executions.resolve(ref);
-        if (options.follow && !options.json) {
-          await followExecution(engine, found.id, { stream: options.stream, search: options.search });
-          return;
-        }
-        let afterSeq = 0;
-        for (;;) {
-          const lines = engine.logs.read(found.id, { afterSeq, limit: 5000, stream: options.stream, search: options.search });
-          for (const line of lines) {
-            if (options.json) process.stdout.write(`${JSON.stringify(line)}\n`);
-            else printLine(line);
+    .action(
+      async (
+        ref: string,
+        options: {
+          follow?: boolean;
+          stream?: 'stdout' | 'stderr';
+          search?: string;
+          json?: boolean;
+        },
+        command: Command,
+      ) =>
+        withEngine(command, async (engine) => {
+          const found = engine.executions.resolve(ref);
+          if (options.follow && !options.json) {
+            await followExecution(engine, found.id, {
+              stream: options.stream,
+              search: options.search,
+            });
+            return;
           }
-          if (lines.length < 5000) break;
-          afterSeq = lines[lines.length - 1]!.seq;
-        }
-      }),
+          let afterSeq = 0;
+          for (;;) {
+            const lines = engine.logs.read(found.id, {
+              afterSeq,
+              limit: 5000,
+              stream: options.stream,
+              search: options.search,
+            });
+            for (const line of lines) {
+              if (options.json) process.stdout.write(`${JSON.stringify(line)}\n`);
+              else printLine(line);
+            }
+            if (lines.length < 5000) break;
+            afterSeq = lines[lines.length - 1]!.seq;
+          }
+        }),
     );
 
   const artifact = program.command('artifact').description('the files an execution wrote to /out');
@@ -197,7 +275,12 @@ export function registerExecutionCommands(program: Command): void {
         const list = engine.artifacts.list(found.id);
         if (options.json) return printJson(list);
         if (list.length === 0) return console.log(`#${found.number} has no artifacts`);
-        console.log(table(['path', 'size', 'sha256', 'expires'], list.map((a) => [a.path, size(a.size), a.sha256, time(a.expiresAt)])));
+        console.log(
+          table(
+            ['path', 'size', 'sha256', 'expires'],
+            list.map((a) => [a.path, size(a.size), a.sha256, time(a.expiresAt)]),
+          ),
+        );
         console.log(pc.gray(`stored in ${executionDirs(engine.layout, found.id).out}`));
       }),
     );
@@ -208,8 +291,13 @@ export function registerExecutionCommands(program: Command): void {
     .action((ref: string, paths: string[], options: { to: string }, command: Command) =>
       withEngine(command, async (engine) => {
         const found = engine.executions.resolve(ref);
-        const exported = await engine.artifacts.export(found.id, path.resolve(options.to), paths.length > 0 ? paths : undefined);
-        for (const item of exported) console.log(`${item.path} -> ${item.to} (${size(item.bytes)})`);
+        const exported = await engine.artifacts.export(
+          found.id,
+          path.resolve(options.to),
+          paths.length > 0 ? paths : undefined,
+        );
+        for (const item of exported)
+          console.log(`${item.path} -> ${item.to} (${size(item.bytes)})`);
       }),
     );
 
@@ -222,8 +310,18 @@ export function registerExecutionCommands(program: Command): void {
         const found = engine.executions.resolve(ref);
         const events = engine.audit.list(found.id);
         if (options.json) return printJson(events);
-        console.log(table(['time', 'operation', 'path', 'bytes', 'detail'],
-          events.map((e) => [time(e.time), e.operation, e.path ?? '', e.bytes === null ? '' : size(e.bytes), e.detail ?? ''])));
+        console.log(
+          table(
+            ['time', 'operation', 'path', 'bytes', 'detail'],
+            events.map((e) => [
+              time(e.time),
+              e.operation,
+              e.path ?? '',
+              e.bytes === null ? '' : size(e.bytes),
+              e.detail ?? '',
+            ]),
+          ),
+        );
       }),
     );
 }

@@ -34,8 +34,14 @@ export function registerMissionCommands(program: Command): void {
       withEngine(command, (engine) => {
         const projects = engine.projects.list();
         if (options.json) return printJson(projects);
-        if (projects.length === 0) return console.log('no projects yet: kleinkram-actions project add NAME');
-        console.log(table(['name', 'created', 'description'], projects.map((p) => [p.name, time(p.createdAt), p.description])));
+        if (projects.length === 0)
+          return console.log('no projects yet: kleinkram-actions project add NAME');
+        console.log(
+          table(
+            ['name', 'created', 'description'],
+            projects.map((p) => [p.name, time(p.createdAt), p.description]),
+          ),
+        );
       }),
     );
 
@@ -64,7 +70,12 @@ export function registerMissionCommands(program: Command): void {
         console.log(
           table(
             ['mission', 'files', 'size', 'folder'],
-            missions.map((m) => [`${m.projectName}/${m.name}`, m.fileCount, size(m.totalBytes), m.folder]),
+            missions.map((m) => [
+              `${m.projectName}/${m.name}`,
+              m.fileCount,
+              size(m.totalBytes),
+              m.folder,
+            ]),
           ),
         );
       }),
@@ -87,7 +98,13 @@ export function registerMissionCommands(program: Command): void {
         console.log(
           table(
             ['path', 'kind', 'size', 'modified', ...(options.hash ? ['sha256'] : [])],
-            files.map((f) => [f.path, f.kind, size(f.size), time(f.mtimeMs), ...(options.hash ? [f.sha256 ?? ''] : [])]),
+            files.map((f) => [
+              f.path,
+              f.kind,
+              size(f.size),
+              time(f.mtimeMs),
+              ...(options.hash ? [f.sha256 ?? ''] : []),
+            ]),
           ),
         );
       }),

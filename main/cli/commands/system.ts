@@ -72,12 +72,25 @@ export function registerSystemCommands(program: Command): void {
           docker = (error as Error).message;
         }
         const counts = engine.executions.counts();
-        const status = { dataDir: engine.layout.root, docker: docker ?? 'reachable', runnerAlive: engine.anyRunnerAlive(), executions: counts };
+        const status = {
+          dataDir: engine.layout.root,
+          docker: docker ?? 'reachable',
+          runnerAlive: engine.anyRunnerAlive(),
+          executions: counts,
+        };
         if (options.json) return printJson(status);
         console.log(`data      ${status.dataDir}`);
         console.log(`docker    ${docker ? pc.red(docker) : pc.green('reachable')}`);
-        console.log(`runner    ${status.runnerAlive ? 'running' : 'not running (launch starts one)'}`);
-        console.log(`executions ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
+        console.log(
+          `runner    ${status.runnerAlive ? 'running' : 'not running (launch starts one)'}`,
+        );
+        console.log(
+          `executions ${
+            Object.entries(counts)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ') || 'none'
+          }`,
+        );
       }),
     );
 
@@ -102,13 +115,18 @@ function defaultDemoFolder(): string {
 async function runDemo(engine: Engine, folder: string, projectName: string): Promise<number> {
   const absolute = path.resolve(folder);
   if (!fs.existsSync(absolute)) {
-    throw new AppError('not_found', `no folder ${absolute}: give a folder of bags, e.g. npm run demo -- ~/bags`);
+    throw new AppError(
+      'not_found',
+      `no folder ${absolute}: give a folder of bags, e.g. npm run demo -- ~/bags`,
+    );
   }
   await pingDocker(engine.docker);
   for (const example of exampleTemplates()) {
     const input = engine.templates.parseYaml(fs.readFileSync(example.file, 'utf8'));
     const result = engine.templates.importInput(input, author());
-    console.log(pc.gray(`template ${result.version.name} v${result.version.version} (${result.outcome})`));
+    console.log(
+      pc.gray(`template ${result.version.name} v${result.version.version} (${result.outcome})`),
+    );
   }
   if (!engine.projects.find(projectName)) engine.projects.create(projectName);
   let mission = engine.missions.list(projectName).find((m) => m.folder === absolute);
@@ -116,12 +134,20 @@ async function runDemo(engine: Engine, folder: string, projectName: string): Pro
     mission = (await engine.missions.rescan(mission.id)).mission;
   } else {
     const taken = new Set(engine.missions.list(projectName).map((m) => m.name));
-    const base = path.basename(absolute).replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'mission';
+    const base =
+      path
+        .basename(absolute)
+        .replace(/[^A-Za-z0-9._-]/g, '-')
+        .replace(/^[^A-Za-z0-9]+/, '') || 'mission';
     let name = base;
     for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
     mission = (await engine.missions.add(projectName, absolute, name)).mission;
   }
-  console.log(pc.gray(`mission ${mission.projectName}/${mission.name}: ${mission.fileCount} files, ${size(mission.totalBytes)} in ${mission.folder}`));
+  console.log(
+    pc.gray(
+      `mission ${mission.projectName}/${mission.name}: ${mission.fileCount} files, ${size(mission.totalBytes)} in ${mission.folder}`,
+    ),
+  );
 
   const execution = engine.launch({ template: 'bag-summary', mission: mission.id });
   if (!engine.anyRunnerAlive()) engine.startRunner();
@@ -143,7 +169,9 @@ function printSummary(summary: unknown): void {
     if (bag.status === 'ok') {
       const topics = bag.topics as Record<string, unknown> | unknown[] | undefined;
       const topicCount = Array.isArray(topics) ? topics.length : Object.keys(topics ?? {}).length;
-      console.log(`  ${pc.green('ok')}       ${bag.path}: ${bag.message_count ?? bag.messages} messages on ${topicCount} topics, ${Number(bag.duration).toFixed(2)} s`);
+      console.log(
+        `  ${pc.green('ok')}       ${bag.path}: ${bag.message_count ?? bag.messages} messages on ${topicCount} topics, ${Number(bag.duration).toFixed(2)} s`,
+      );
     } else {
       console.log(`  ${pc.red('damaged')}  ${bag.path}: ${bag.error}`);
     }

@@ -39,15 +39,26 @@ function addFieldOptions(command: Command): Command {
     .option('--memory <size>', 'memory limit, e.g. 512MiB or 2GiB')
     .option('--gpu <count>', 'number of GPUs')
     .option('--max-runtime <seconds>', 'maximum runtime in seconds')
-    .addOption(new Option('--access <rights>', 'access rights on mission data').choices(['read', 'create', 'write', 'delete']))
+    .addOption(
+      new Option('--access <rights>', 'access rights on mission data').choices([
+        'read',
+        'create',
+        'write',
+        'delete',
+      ]),
+    )
     .option('--network', 'give the action network access (off by default)')
     .option('--no-network', 'no network access');
 }
 
 /** Numbers stay text when they are not numbers, so the validator names the field. */
-const numberOr = (value: string) => (value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value);
+const numberOr = (value: string) =>
+  value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
 
-function fieldsFromFlags(flags: FieldFlags, readYaml: (text: string) => unknown): Partial<TemplateInput> {
+function fieldsFromFlags(
+  flags: FieldFlags,
+  readYaml: (text: string) => unknown,
+): Partial<TemplateInput> {
   let base: Record<string, unknown> = {};
   if (flags.file) {
     let text: string;
@@ -72,10 +83,15 @@ function fieldsFromFlags(flags: FieldFlags, readYaml: (text: string) => unknown)
   set('command', flags.command);
   set('entrypoint', flags.entrypoint);
   if (flags.env) {
-    const environment: Record<string, string> = { ...((base.environment as Record<string, string>) ?? {}) };
+    const environment: Record<string, string> = {
+      ...((base.environment as Record<string, string>) ?? {}),
+    };
     for (const pair of flags.env) {
       const eq = pair.indexOf('=');
-      if (eq <= 0) throw new AppError('invalid_input', `--env ${pair}: write it as KEY=VALUE`, { environment: ['write KEY=VALUE'] });
+      if (eq <= 0)
+        throw new AppError('invalid_input', `--env ${pair}: write it as KEY=VALUE`, {
+          environment: ['write KEY=VALUE'],
+        });
       environment[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
     fields.environment = environment;
@@ -91,7 +107,9 @@ function fieldsFromFlags(flags: FieldFlags, readYaml: (text: string) => unknown)
 
 function printSaved(saved: SavedVersion, verb: string): void {
   const { version } = saved;
-  console.log(`${verb} ${version.name} v${version.version} (template ${version.templateId.slice(0, 8)})`);
+  console.log(
+    `${verb} ${version.name} v${version.version} (template ${version.templateId.slice(0, 8)})`,
+  );
   for (const [field, messages] of Object.entries(saved.warnings)) {
     for (const message of messages) console.log(pc.yellow(`warning: ${field}: ${message}`));
   }
@@ -108,12 +126,13 @@ export function registerTemplateCommands(program: Command): void {
       }),
   );
 
-  addFieldOptions(template.command('edit <template>').description('save changed fields as a new version')).action(
-    (ref: string, flags: FieldFlags, command: Command) =>
-      withEngine(command, (engine) => {
-        const changes = fieldsFromFlags(flags, (text) => engine.templates.parseYaml(text));
-        printSaved(engine.templates.edit(ref, changes, author()), 'saved');
-      }),
+  addFieldOptions(
+    template.command('edit <template>').description('save changed fields as a new version'),
+  ).action((ref: string, flags: FieldFlags, command: Command) =>
+    withEngine(command, (engine) => {
+      const changes = fieldsFromFlags(flags, (text) => engine.templates.parseYaml(text));
+      printSaved(engine.templates.edit(ref, changes, author()), 'saved');
+    }),
   );
 
   template
@@ -126,7 +145,9 @@ export function registerTemplateCommands(program: Command): void {
         const templates = engine.templates.list({ includeArchived: options.all });
         if (options.json) return printJson(templates);
         if (templates.length === 0) {
-          return console.log('no templates yet: kleinkram-actions template import resources/actions/bag-summary/template.yaml');
+          return console.log(
+            'no templates yet: kleinkram-actions template import resources/actions/bag-summary/template.yaml',
+          );
         }
         console.log(
           table(
@@ -154,8 +175,12 @@ export function registerTemplateCommands(program: Command): void {
       withEngine(command, (engine) => {
         const version = engine.templates.get(ref, options.version);
         if (options.json) return printJson(version);
-        console.error(pc.gray(`# ${version.name} v${version.version}, by ${version.author} at ${time(version.createdAt)}` +
-          (version.restoredFrom ? `, restored from v${version.restoredFrom}` : '')));
+        console.error(
+          pc.gray(
+            `# ${version.name} v${version.version}, by ${version.author} at ${time(version.createdAt)}` +
+              (version.restoredFrom ? `, restored from v${version.restoredFrom}` : ''),
+          ),
+        );
         process.stdout.write(engine.templates.exportYaml(ref, options.version));
       }),
     );
@@ -171,7 +196,13 @@ export function registerTemplateCommands(program: Command): void {
         console.log(
           table(
             ['version', 'author', 'created', 'image', 'note'],
-            versions.map((v) => [`v${v.version}`, v.author, time(v.createdAt), v.image, v.restoredFrom ? `restored from v${v.restoredFrom}` : '']),
+            versions.map((v) => [
+              `v${v.version}`,
+              v.author,
+              time(v.createdAt),
+              v.image,
+              v.restoredFrom ? `restored from v${v.restoredFrom}` : '',
+            ]),
           ),
         );
       }),
@@ -181,18 +212,20 @@ export function registerTemplateCommands(program: Command): void {
     .command('diff <template> <from> <to>')
     .description('show what changed between two versions')
     .option('--json', 'print JSON for scripts')
-    .action((ref: string, from: string, to: string, options: { json?: boolean }, command: Command) =>
-      withEngine(command, (engine) => {
-        const diff = engine.templates.diff(ref, versionNumber(from), versionNumber(to));
-        if (options.json) return printJson(diff);
-        if (diff.changes.length === 0) return console.log(`v${diff.from} and v${diff.to} are the same`);
-        for (const line of diff.patch.split('\n').slice(2)) {
-          if (line.startsWith('+') && !line.startsWith('+++')) console.log(pc.green(line));
-          else if (line.startsWith('-') && !line.startsWith('---')) console.log(pc.red(line));
-          else if (line.startsWith('@@') || line.startsWith('===')) continue;
-          else console.log(line);
-        }
-      }),
+    .action(
+      (ref: string, from: string, to: string, options: { json?: boolean }, command: Command) =>
+        withEngine(command, (engine) => {
+          const diff = engine.templates.diff(ref, versionNumber(from), versionNumber(to));
+          if (options.json) return printJson(diff);
+          if (diff.changes.length === 0)
+            return console.log(`v${diff.from} and v${diff.to} are the same`);
+          for (const line of diff.patch.split('\n').slice(2)) {
+            if (line.startsWith('+') && !line.startsWith('+++')) console.log(pc.green(line));
+            else if (line.startsWith('-') && !line.startsWith('---')) console.log(pc.red(line));
+            else if (line.startsWith('@@') || line.startsWith('===')) continue;
+            else console.log(line);
+          }
+        }),
     );
 
   template
@@ -212,7 +245,9 @@ export function registerTemplateCommands(program: Command): void {
         const input = fieldsFromFlags({ file }, (text) => engine.templates.parseYaml(text));
         const result = engine.templates.importInput(input, author());
         if (result.outcome === 'unchanged') {
-          return console.log(`${result.version.name} v${result.version.version} is this template already`);
+          return console.log(
+            `${result.version.name} v${result.version.version} is this template already`,
+          );
         }
         printSaved(result, result.outcome);
       }),
@@ -241,13 +276,16 @@ export function registerTemplateCommands(program: Command): void {
     .action((ref: string, _options: unknown, command: Command) =>
       withEngine(command, (engine) => {
         const outcome = engine.templates.remove(ref);
-        console.log(outcome === 'archived' ? `${ref} archived: its executions keep it` : `${ref} deleted`);
+        console.log(
+          outcome === 'archived' ? `${ref} archived: its executions keep it` : `${ref} deleted`,
+        );
       }),
     );
 }
 
 function versionNumber(text: string): number {
   const match = /^v?(\d+)$/.exec(text);
-  if (!match) throw new AppError('invalid_input', `"${text}" is not a version number (write 3 or v3)`);
+  if (!match)
+    throw new AppError('invalid_input', `"${text}" is not a version number (write 3 or v3)`);
   return Number(match[1]);
 }

@@ -21,11 +21,20 @@ export function describeEndpoint(docker: Docker): string {
   return `${modem.host ?? 'localhost'}:${modem.port ?? ''}`;
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOENT',
+  'EACCES',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
 
 /** Docker's API errors start with "(HTTP code 500) server error - "; people need the rest. */
 export function dockerErrorMessage(error: unknown): string {
-  return errorMessage(error).replace(/^\(HTTP code \d+\) [a-z ]+- /, '').trim();
+  return errorMessage(error)
+    .replace(/^\(HTTP code \d+\) [a-z ]+- /, '')
+    .trim();
 }
 
 export function isDockerUnreachable(error: unknown): boolean {

@@ -199,7 +199,9 @@ export class ExecutionRun {
       const status = (error as { statusCode?: number }).statusCode;
       // 304: it had stopped already; 404: it is gone. Both are what a stop wants.
       if (status !== 304 && status !== 404) {
-        log.warn(`stop of execution ${this.executionId} (${reason}) failed: ${errorMessage(error)}`);
+        log.warn(
+          `stop of execution ${this.executionId} (${reason}) failed: ${errorMessage(error)}`,
+        );
       }
     }
   }
@@ -259,7 +261,10 @@ export class ExecutionRun {
 
   private async startFailed(container: Docker.Container, error: unknown): Promise<Outcome> {
     const message = dockerErrorMessage(error);
-    const state = await container.inspect().then((info) => info.State, () => null);
+    const state = await container.inspect().then(
+      (info) => info.State,
+      () => null,
+    );
     const exitCode = state?.ExitCode && state.ExitCode !== 0 ? state.ExitCode : 125;
     this.parts.executions.update(this.executionId, { exitCode });
     if (/could not select device driver|nvidia/i.test(message)) {
@@ -311,7 +316,11 @@ export class ExecutionRun {
       return { state: 'unprocessable', cause: error.message, hint: error.hint ?? null };
     }
     log.error(`execution ${this.executionId} failed in the engine: ${errorMessage(error)}`);
-    return { state: 'failed', cause: `the engine could not run it: ${errorMessage(error)}`, hint: null };
+    return {
+      state: 'failed',
+      cause: `the engine could not run it: ${errorMessage(error)}`,
+      hint: null,
+    };
   }
 
   private async cleanUp(): Promise<void> {

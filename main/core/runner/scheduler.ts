@@ -43,7 +43,9 @@ export class Scheduler {
           'VALUES (?, ?, ?, ?, ?)',
       )
       .run(this.parts.instanceId, process.pid, os.hostname(), now, now);
-    log.info(`runner started (instance ${this.parts.instanceId}, up to ${this.parts.options.maxConcurrent} at once)`);
+    log.info(
+      `runner started (instance ${this.parts.instanceId}, up to ${this.parts.options.maxConcurrent} at once)`,
+    );
     this.schedule(0);
   }
 
@@ -107,7 +109,10 @@ export class Scheduler {
 
   private async tickOnce(): Promise<void> {
     const { db, executions, instanceId } = this.parts;
-    db.prepare('UPDATE engine_instances SET heartbeat_at = ? WHERE id = ?').run(Date.now(), instanceId);
+    db.prepare('UPDATE engine_instances SET heartbeat_at = ? WHERE id = ?').run(
+      Date.now(),
+      instanceId,
+    );
     // A cancel may come from another process (the CLI) through the store.
     for (const [id, entry] of this.runs) {
       if (executions.cancelRequested(id)) entry.run.cancel();

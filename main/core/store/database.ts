@@ -62,13 +62,13 @@ function migrate(db: Db, file: string): void {
     return current;
   });
   const from = apply.immediate();
-  if (from !== SCHEMA_VERSION) log.info(`migrated ${file} from schema ${from} to ${SCHEMA_VERSION}`);
+  if (from !== SCHEMA_VERSION)
+    log.info(`migrated ${file} from schema ${from} to ${SCHEMA_VERSION}`);
 }
 
 export function storeId(db: Db): string {
   const row = db.prepare("SELECT value FROM meta WHERE key = 'store_id'").get() as
-    | { value: string }
-    | undefined;
+    { value: string } | undefined;
   if (!row) throw new AppError('internal', 'the store has no id; it was not migrated');
   return row.value;
 }
