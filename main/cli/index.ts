@@ -8,6 +8,7 @@ import { DATA_DIR_ENV } from '../core/paths.js';
 import { EXIT_CODE_TABLE } from '../shared/exit-codes.js';
 import { registerExecutionCommands } from './commands/executions.js';
 import { registerMissionCommands } from './commands/missions.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerSystemCommands } from './commands/system.js';
 import { registerTemplateCommands } from './commands/templates.js';
 
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerTemplateCommands(program);
   registerExecutionCommands(program);
   registerSystemCommands(program);
+  registerServeCommand(program);
   return program;
 }
 
