@@ -92,30 +92,31 @@ export class ArtifactService {
     private readonly outDirOf: (executionId: string) => string,
   ) {}
 
-  /** Records a collection and its audit events in one transaction. */
+  /**
+   * Records a collection and its audit events in one transaction. Recording the same
+   * collection again (a reconciliation after a crash) adds nothing twice.
+   */
   record(executionId: string, collection: Collection, now = Date.now()): Artifact[] {
     const expires = now + this.retentionDays * DAY_MS;
     const insert = this.db.prepare(
       'INSERT INTO artifacts (execution_id, path, size, sha256, created_at, expires_at) ' +
-        'VALUES (?, ?, ?, ?, ?, ?)',
+        'VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (execution_id, path) DO NOTHING',
     );
     this.db.transaction(() => {
+      const events: AuditRecord[] = [];
       for (const file of collection.files) {
-        insert.run(executionId, file.path, file.size, file.sha256, now, expires);
-      }
-      const events: AuditRecord[] = [
-        ...collection.files.map((file) => ({
-          operation: 'artifact.written' as const,
+        const added = insert.run(executionId, file.path, file.size, file.sha256, now, expires);
+        if (added.changes === 0) continue;
+        events.push({
+          operation: 'artifact.written',
           path: file.path,
           bytes: file.size,
           detail: `sha256 ${file.sha256}`,
-        })),
-        ...collection.skipped.map((entry) => ({
-          operation: 'artifact.skipped' as const,
-          path: entry.path,
-          detail: entry.reason,
-        })),
-      ];
+        });
+      }
+      for (const entry of collection.skipped) {
+        events.push({ operation: 'artifact.skipped', path: entry.path, detail: entry.reason });
+      }
       this.audit.record(executionId, events, now);
     })();
     for (const entry of collection.skipped) {

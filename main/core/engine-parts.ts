@@ -21,6 +21,8 @@ export interface RunnerOptions {
   pullImages: boolean;
   stopGraceSeconds: number;
   pidsLimit: number;
+  /** Executions wait while less than this is free on the data directory's disk. */
+  diskReserveBytes: number;
 }
 
 export interface EngineParts {

@@ -23,7 +23,10 @@ import { MissionService } from './missions.js';
 import { dataLayout, executionDirs, type DataLayout } from './paths.js';
 import { ProjectService } from './projects.js';
 import { DEFAULT_STOP_GRACE_SECONDS, missionFolderGone } from './runner/execution-run.js';
-import { HEARTBEAT_STALE_MS, Scheduler } from './runner/scheduler.js';
+import { DEFAULT_DISK_RESERVE_BYTES } from './runner/disk-space.js';
+import { HEARTBEAT_STALE_MS } from './runner/reconciler.js';
+import { loadUsage, type ResourceUsage } from './runner/resource-sampler.js';
+import { Scheduler } from './runner/scheduler.js';
 import { openDatabase, storeId, type Db } from './store/database.js';
 import { TemplateService } from './templates.js';
 
@@ -38,6 +41,8 @@ export interface EngineOptions {
   pullImages?: boolean;
   stopGraceSeconds?: number;
   pidsLimit?: number;
+  /** Executions wait while less than this is free in the data directory (default 512 MiB). */
+  diskReserveBytes?: number;
   /** The machine size the scheduler plans with; default: this machine's. */
   machine?: { cpus: number; memoryBytes: number };
   /** Write the engine log to <dataDir>/logs (the CLI and app do; library use may not). */
@@ -95,6 +100,7 @@ export class Engine {
       pullImages: options.pullImages ?? true,
       stopGraceSeconds: options.stopGraceSeconds ?? DEFAULT_STOP_GRACE_SECONDS,
       pidsLimit: options.pidsLimit ?? 1024,
+      diskReserveBytes: options.diskReserveBytes ?? DEFAULT_DISK_RESERVE_BYTES,
     };
     this.parts = {
       db: this.db,
@@ -252,6 +258,11 @@ export class Engine {
       if (queued === 0 && this.scheduler.localRunCount === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+  }
+
+  /** Peak memory, average CPU and the sampled series of an execution, once it has run. */
+  resourceUsage(executionId: string): ResourceUsage | null {
+    return loadUsage(this.db, executionId);
   }
 
   loadImage(tarPath: string): Promise<string[]> {

@@ -232,6 +232,41 @@ export class ExecutionStore {
     return this.db.prepare(sql).run(...params).changes === 1;
   }
 
+  /**
+   * Moves an active execution to a new owner, only if it still has the old one: of two
+   * engines that try to take over the same execution, one wins.
+   */
+  takeOver(id: string, fromOwner: string | null, toOwner: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE executions SET owner = ? WHERE id = ? AND owner IS ?
+           AND state IN ('starting', 'running', 'stopping')`,
+        )
+        .run(toOwner, id, fromOwner).changes === 1
+    );
+  }
+
+  /** Executions that an engine is running or should be running, with their owners. */
+  active(): Array<{
+    id: string;
+    owner: string | null;
+    state: ExecutionState;
+    containerId: string | null;
+  }> {
+    return this.db
+      .prepare(
+        `SELECT id, owner, state, container_id AS containerId FROM executions
+         WHERE state IN ('starting', 'running', 'stopping') ORDER BY number`,
+      )
+      .all() as Array<{
+      id: string;
+      owner: string | null;
+      state: ExecutionState;
+      containerId: string | null;
+    }>;
+  }
+
   requestCancel(id: string): void {
     this.db.prepare('UPDATE executions SET cancel_requested = 1 WHERE id = ?').run(id);
   }

@@ -54,6 +54,14 @@ export function describeExecution(engine: Engine, execution: Execution): string 
     `${version.cpuCores} CPU, ${size(version.memoryBytes)}, ${version.maxRuntimeSeconds} s, ` +
       `network ${version.network ? 'on' : 'off'}${version.gpuCount ? `, ${version.gpuCount} GPU` : ''}`,
   ]);
+  const usage = engine.resourceUsage(execution.id);
+  if (usage && usage.sampleCount > 0) {
+    rows.push([
+      'resources',
+      `peak memory ${size(usage.peakMemoryBytes)}, average CPU ${usage.averageCpuPercent}% ` +
+        `(${usage.sampleCount} samples)`,
+    ]);
+  }
   rows.push(['queued', time(execution.queuedAt)]);
   if (execution.startedAt) rows.push(['started', time(execution.startedAt)]);
   if (execution.endedAt)
@@ -199,8 +207,10 @@ export function registerExecutionCommands(program: Command): void {
     .action((ref: string, options: { json?: boolean }, command: Command) =>
       withEngine(command, (engine) => {
         const found = engine.executions.resolve(ref);
-        if (options.json)
-          return printJson({ ...found, artifacts: engine.artifacts.list(found.id) });
+        if (options.json) {
+          const artifacts = engine.artifacts.list(found.id);
+          return printJson({ ...found, artifacts, resources: engine.resourceUsage(found.id) });
+        }
         console.log(describeExecution(engine, found));
       }),
     );

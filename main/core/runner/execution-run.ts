@@ -10,15 +10,17 @@ import type { Execution, ExecutionState, Mission, TemplateVersion } from '../../
 import { exitCodeMeaning } from '../../shared/exit-codes.js';
 import { formatMemory } from '../../shared/template-input.js';
 import { walkOutFolder } from '../artifacts.js';
-import { dockerErrorMessage } from '../docker/client.js';
+import { dockerErrorMessage, isDockerUnreachable } from '../docker/client.js';
 import { ensureImage } from '../docker/images.js';
 import { AppError, errorMessage, isAppError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { executionDirs } from '../paths.js';
 import type { EngineParts } from '../engine-parts.js';
 import { buildContainerSpec } from './container-spec.js';
+import { DISK_FULL_BYTES, formatBytes, freeBytes, isDiskFull } from './disk-space.js';
 import { LogDecoder } from './log-decoder.js';
 import { LogWriter } from './log-writer.js';
+import { ResourceSampler, saveUsage } from './resource-sampler.js';
 
 const log = createLogger('runner');
 
@@ -33,15 +35,33 @@ interface Outcome {
   hint: string | null;
 }
 
+/**
+ * The Docker engine went away while the run watched its container. The run ends without a
+ * final state; the scheduler reconciles the execution once the engine answers again.
+ */
+export class DockerLostError extends Error {
+  constructor(cause: unknown) {
+    super(`lost the Docker engine: ${errorMessage(cause)}`);
+    this.name = 'DockerLostError';
+  }
+}
+
+/** How a run begins: a fresh container, or one an earlier engine started (adoption). */
+export type RunStart = { kind: 'fresh' } | { kind: 'adopt'; containerId: string };
+
 export class ExecutionRun {
   private container: Docker.Container | null = null;
   private stopReason: 'cancel' | 'timeout' | null = null;
   private runtimeTimer: NodeJS.Timeout | null = null;
   private exited = false;
+  private dockerLost = false;
+  /** Set when an adopted container had exited before this engine found it. */
+  private exitedWhileAway = false;
 
   constructor(
     private readonly parts: EngineParts,
     readonly executionId: string,
+    private readonly start: RunStart = { kind: 'fresh' },
   ) {}
 
   /** Asks the run to end: before the container starts it never starts; after, it is stopped. */
@@ -51,24 +71,37 @@ export class ExecutionRun {
     void this.stopContainer('cancel');
   }
 
-  async run(): Promise<Execution> {
+  /**
+   * Runs the execution to its final state and returns it; returns null when Docker was lost
+   * on the way, leaving the execution for the scheduler to reconcile.
+   */
+  async run(): Promise<Execution | null> {
     const { executions } = this.parts;
     const execution = executions.get(this.executionId);
     let outcome: Outcome;
     try {
-      outcome = await this.execute(execution);
+      outcome =
+        this.start.kind === 'adopt'
+          ? await this.adopt(execution, this.start.containerId)
+          : await this.execute(execution);
     } catch (error) {
+      if (error instanceof DockerLostError || (this.dockerLost && !isAppError(error))) {
+        log.warn(`execution ${this.executionId}: ${errorMessage(error)}; it is reconciled later`);
+        return null;
+      }
       outcome = this.outcomeOfError(error);
     } finally {
       if (this.runtimeTimer) clearTimeout(this.runtimeTimer);
     }
-    await this.cleanUp();
+    // The final state is stored before the container is removed: if storing fails (a full
+    // disk, a crash), the container is still there for the next reconciliation to finish.
     executions.update(this.executionId, {
       state: outcome.state,
       stateCause: outcome.cause,
       errorHint: outcome.hint,
       endedAt: Date.now(),
     });
+    await this.cleanUp();
     const final = executions.get(this.executionId);
     log.info(
       `execution ${final.id} ${final.state}` +
@@ -117,7 +150,7 @@ export class ExecutionRun {
     executions.update(this.executionId, { containerId: container.id });
 
     // Registered before start, so an exit that comes at once is not missed.
-    const exit = container.wait({ condition: 'next-exit' }) as Promise<{ StatusCode: number }>;
+    const exit = this.waitForExit(container, 'next-exit');
     try {
       await container.start();
     } catch (error) {
@@ -128,26 +161,111 @@ export class ExecutionRun {
     executions.update(this.executionId, { state: 'running', containerStartedAt: startedAt });
     this.parts.events.emit('execution.changed', executions.get(this.executionId));
     log.info(`execution ${this.executionId} started in container ${container.id.slice(0, 12)}`);
+    return this.superviseUntilExit(container, version, exit, startedAt);
+  }
 
+  /**
+   * Takes over a container an earlier engine started: one still running is watched on (its
+   * runtime limit counted from its real start), one that exited meanwhile is finished.
+   * Log lines already stored are skipped when Docker replays the stream.
+   */
+  private async adopt(execution: Execution, containerId: string): Promise<Outcome> {
+    const { docker, executions, templates } = this.parts;
+    const version = templates.get(execution.templateId, execution.templateVersion);
+    const container = docker.getContainer(containerId);
+    this.container = container;
+    const inspect = await container.inspect();
+    const startedAt =
+      Date.parse(inspect.State.StartedAt) || execution.containerStartedAt || Date.now();
+    executions.update(this.executionId, {
+      containerId,
+      state: inspect.State.Running
+        ? execution.state === 'stopping'
+          ? 'stopping'
+          : 'running'
+        : execution.state,
+      containerStartedAt: execution.containerStartedAt ?? startedAt,
+    });
+    this.exitedWhileAway = !inspect.State.Running;
+    if (execution.timedOut) this.stopReason = 'timeout';
+    if (execution.cancelRequested) this.stopReason = 'cancel';
+    log.info(
+      `execution ${this.executionId}: adopted container ${containerId.slice(0, 12)} ` +
+        `(${inspect.State.Running ? 'running' : 'exited'})`,
+    );
+    this.parts.events.emit('execution.changed', executions.get(this.executionId));
+    if (inspect.State.Running && this.stopReason) void this.stopContainer(this.stopReason);
+    const exit = this.waitForExit(container, 'not-running');
+    return this.superviseUntilExit(container, version, exit, startedAt);
+  }
+
+  private async superviseUntilExit(
+    container: Docker.Container,
+    version: TemplateVersion,
+    exit: Promise<number>,
+    startedAt: number,
+  ): Promise<Outcome> {
+    const { executions } = this.parts;
     this.armRuntimeLimit(version, startedAt);
     if (executions.cancelRequested(this.executionId)) this.cancel();
 
-    const logsDone = this.followLogs(container);
-    const status = await exit;
-    this.exited = true;
-    await logsDone;
+    const sampler = new ResourceSampler(startedAt);
+    void sampler.start(container);
+    const logs = await this.followLogs(container);
+    let statusCode: number;
+    let after: Docker.ContainerInspectInfo;
+    try {
+      statusCode = await exit;
+      this.exited = true;
+      await logs.done;
+      if (this.dockerLost) throw new DockerLostError('the log stream broke');
+      after = await this.docker(() => container.inspect());
+    } catch (error) {
+      logs.flush();
+      logs.discard();
+      throw error;
+    } finally {
+      sampler.stop();
+      saveUsage(this.parts.db, this.executionId, sampler.usage());
+    }
+    logs.finish();
 
-    const after = await container.inspect();
-    const exitCode = after.State.ExitCode ?? status.StatusCode;
+    const exitCode = after.State.ExitCode ?? statusCode;
     const oomKilled = after.State.OOMKilled === true;
-    executions.update(this.executionId, {
-      exitCode,
-      oomKilled,
-      containerExitedAt: Date.parse(after.State.FinishedAt) || Date.now(),
-    });
+    const finishedAt = Date.parse(after.State.FinishedAt) || Date.now();
+    executions.update(this.executionId, { exitCode, oomKilled, containerExitedAt: finishedAt });
 
-    await this.collectArtifacts(dirs.out);
+    const dirs = executionDirs(this.parts.layout, this.executionId);
+    const diskFull = await this.collectArtifacts(dirs.out);
+    // Lines held back by a full disk are stored now that the partial artifacts are gone; if
+    // they still cannot be, this throws and the execution is reconciled later, lines intact.
+    logs.flushOrThrow();
+    if (diskFull) return diskFull;
     return this.outcomeOfExit(version, exitCode, oomKilled);
+  }
+
+  /** The exit status; a broken connection to Docker is a DockerLostError, not an exit. */
+  private async waitForExit(
+    container: Docker.Container,
+    condition: 'next-exit' | 'not-running',
+  ): Promise<number> {
+    const result = (await this.docker(() => container.wait({ condition }))) as {
+      StatusCode: number;
+    };
+    return result.StatusCode;
+  }
+
+  /** Runs a Docker call; a failure that means the engine is gone becomes DockerLostError. */
+  private async docker<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (isDockerUnreachable(error)) {
+        this.dockerLost = true;
+        throw new DockerLostError(error);
+      }
+      throw error;
+    }
   }
 
   private recordInputs(mission: Mission, projectMissions: Mission[]): void {
@@ -206,15 +324,19 @@ export class ExecutionRun {
     }
   }
 
-  private async followLogs(container: Docker.Container): Promise<void> {
+  /**
+   * Follows the container's log stream into the store. The returned `finish` decodes what is
+   * left (a last line without a newline): it is called only once the container has really
+   * exited, because a stream cut by a lost engine is replayed later and a half line taken
+   * as whole now would make that replay skip the rest of it.
+   */
+  private async followLogs(container: Docker.Container) {
     const { logs, events } = this.parts;
     const writer = new LogWriter(logs, events, this.executionId);
     const decoder = new LogDecoder((line) => writer.push(line));
-    const stream = (await container.logs({
-      follow: true,
-      stdout: true,
-      stderr: true,
-    })) as unknown as NodeJS.ReadableStream;
+    const stream = (await this.docker(() =>
+      container.logs({ follow: true, stdout: true, stderr: true }),
+    )) as unknown as NodeJS.ReadableStream;
     const sink = (name: 'stdout' | 'stderr') =>
       new Writable({
         write(chunk: Buffer, _encoding, done) {
@@ -223,9 +345,20 @@ export class ExecutionRun {
         },
       });
     this.parts.docker.modem.demuxStream(stream, sink('stdout'), sink('stderr'));
-    await new Promise<void>((resolve) => {
+    const done = new Promise<void>((resolve) => {
       let drainTimer: NodeJS.Timeout | null = null;
+      const checkExit = setInterval(() => {
+        if (!this.exited) return;
+        clearInterval(checkExit);
+        // A stream that does not end after the exit is cut loose rather than hang the run.
+        drainTimer = setTimeout(() => {
+          log.warn(`log stream of ${this.executionId} did not end after exit; closing it`);
+          (stream as unknown as { destroy?: () => void }).destroy?.();
+          finish();
+        }, LOG_DRAIN_MS);
+      }, 200);
       const finish = () => {
+        clearInterval(checkExit);
         if (drainTimer) clearTimeout(drainTimer);
         resolve();
       };
@@ -233,30 +366,66 @@ export class ExecutionRun {
       stream.on('close', finish);
       stream.on('error', (error) => {
         log.warn(`log stream of ${this.executionId} broke: ${errorMessage(error)}`);
+        if (isDockerUnreachable(error)) this.dockerLost = true;
         finish();
       });
-      // A stream that does not end after the exit is cut loose rather than hanging the run.
-      const checkExit = setInterval(() => {
-        if (!this.exited) return;
-        clearInterval(checkExit);
-        drainTimer = setTimeout(() => {
-          log.warn(`log stream of ${this.executionId} did not end after exit; closing it`);
-          (stream as unknown as { destroy?: () => void }).destroy?.();
-          finish();
-        }, LOG_DRAIN_MS);
-      }, 200);
-      stream.on('close', () => clearInterval(checkExit));
-      stream.on('end', () => clearInterval(checkExit));
     });
-    decoder.end();
-    writer.flush();
+    return {
+      done,
+      /** Stores the complete lines received so far (when Docker was lost). */
+      flush: () => writer.flush(),
+      flushOrThrow: () => writer.flushOrThrow(),
+      discard: () => writer.discard(),
+      finish: () => {
+        decoder.end();
+        writer.flush();
+      },
+    };
   }
 
-  private async collectArtifacts(outDir: string): Promise<void> {
+  /**
+   * Records what /out holds. When the disk of the data directory filled up while the action
+   * wrote, the files cannot be trusted to be whole: they are removed, no row is stored for
+   * them, and the outcome says why.
+   */
+  private async collectArtifacts(outDir: string): Promise<Outcome | null> {
     const collection = await walkOutFolder(outDir);
-    const artifacts = this.parts.artifacts.record(this.executionId, collection);
-    log.info(`execution ${this.executionId}: ${artifacts.length} artifacts collected`);
-    this.parts.events.emit('artifacts.collected', { executionId: this.executionId, artifacts });
+    const free = await freeBytes(this.parts.layout.root);
+    let failure: unknown;
+    if (free !== null && free < DISK_FULL_BYTES) {
+      failure = new Error(`only ${formatBytes(free)} left`);
+    } else {
+      try {
+        const artifacts = this.parts.artifacts.record(this.executionId, collection);
+        log.info(`execution ${this.executionId}: ${artifacts.length} artifacts collected`);
+        this.parts.events.emit('artifacts.collected', { executionId: this.executionId, artifacts });
+        return null;
+      } catch (error) {
+        if (!isDiskFull(error)) throw error;
+        failure = error;
+      }
+    }
+    await fs.promises.rm(outDir, { recursive: true, force: true });
+    await fs.promises.mkdir(outDir, { recursive: true });
+    this.parts.audit.record(
+      this.executionId,
+      collection.files.map((file) => ({
+        operation: 'artifact.deleted' as const,
+        path: file.path,
+        bytes: file.size,
+        detail: 'disk full: a partial artifact, removed',
+      })),
+    );
+    log.warn(
+      `execution ${this.executionId}: disk full while collecting (${errorMessage(failure)})`,
+    );
+    return {
+      state: 'failed',
+      cause:
+        `the disk of the data directory ${this.parts.layout.root} filled up while the action ` +
+        `wrote its artifacts (${errorMessage(failure)}): the partial artifacts were removed`,
+      hint: 'free space on that disk (or move the data directory), then launch again',
+    };
   }
 
   private async startFailed(container: Docker.Container, error: unknown): Promise<Outcome> {
@@ -303,9 +472,12 @@ export class ExecutionRun {
       };
     }
     if (exitCode === 0) return { state: 'succeeded', cause: null, hint: null };
+    const away = this.exitedWhileAway
+      ? 'while the engine was away (killed, or Docker restarted), '
+      : '';
     return {
       state: 'failed',
-      cause: `exited with code ${exitCode}: ${exitCodeMeaning(exitCode)}`,
+      cause: `exited ${away}with code ${exitCode}: ${exitCodeMeaning(exitCode)}`,
       hint: null,
     };
   }

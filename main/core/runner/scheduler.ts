@@ -10,15 +10,19 @@ import { dockerUnavailableMessage, pingDocker } from '../docker/client.js';
 import type { EngineParts } from '../engine-parts.js';
 import { errorMessage } from '../errors.js';
 import { createLogger } from '../logger.js';
-import { ExecutionRun } from './execution-run.js';
+import { freeBytes, formatBytes } from './disk-space.js';
+import { ExecutionRun, type RunStart } from './execution-run.js';
+import { Reconciler, type Orphan } from './reconciler.js';
 
 const log = createLogger('scheduler');
 
 const TICK_MS = 500;
 const BACKOFF_START_MS = 500;
 const BACKOFF_MAX_MS = 15_000;
-/** An engine whose heartbeat is older than this is taken to be gone. */
-export const HEARTBEAT_STALE_MS = 15_000;
+/** How long an orphan that could not be reconciled waits before the next attempt. */
+const RECONCILE_RETRY_MS = 5_000;
+/** Checkpoints keep the WAL file small while long log streams are written. */
+const CHECKPOINT_EVERY_MS = 10_000;
 
 export class Scheduler {
   private readonly runs = new Map<string, { run: ExecutionRun; done: Promise<unknown> }>();
@@ -30,8 +34,16 @@ export class Scheduler {
   private backoffMs = 0;
   private nextPingAt = 0;
   private lastStatus = '';
+  private readonly reconciler: Reconciler;
+  /** Stray containers are looked for after each start and each return of Docker. */
+  private strayCheckDue = true;
+  private readonly retryAt = new Map<string, number>();
+  private waitingCause: string | null = null;
+  private lastCheckpoint = Date.now();
 
-  constructor(private readonly parts: EngineParts) {}
+  constructor(private readonly parts: EngineParts) {
+    this.reconciler = new Reconciler(parts);
+  }
 
   start(): void {
     if (!this.stopped) return;
@@ -117,10 +129,44 @@ export class Scheduler {
     for (const [id, entry] of this.runs) {
       if (executions.cancelRequested(id)) entry.run.cancel();
     }
-    if (executions.queued(1).length > 0 && (await this.dockerReady())) {
-      this.claimAndStart();
+    const orphans = this.reconciler
+      .orphans(new Set(this.runs.keys()))
+      .filter((orphan) => (this.retryAt.get(orphan.id) ?? 0) <= Date.now());
+    const queued = executions.queued(1).length > 0;
+    if ((queued || orphans.length > 0 || this.strayCheckDue) && (await this.dockerReady())) {
+      await this.reconcile(orphans);
+      if (queued) await this.claimAndStart();
     }
+    this.checkpoint();
     this.publishStatus();
+  }
+
+  private async reconcile(orphans: Orphan[]): Promise<void> {
+    for (const orphan of orphans) {
+      try {
+        const decision = await this.reconciler.decide(orphan);
+        if (decision.kind === 'requeue') this.reconciler.requeue(orphan);
+        else if (decision.kind === 'gone') this.reconciler.failGone(orphan);
+        else if (this.parts.executions.takeOver(orphan.id, orphan.owner, this.parts.instanceId)) {
+          this.launchRun(orphan.id, { kind: 'adopt', containerId: decision.containerId });
+        }
+        this.retryAt.delete(orphan.id);
+      } catch (error) {
+        this.retryAt.set(orphan.id, Date.now() + RECONCILE_RETRY_MS);
+        log.warn(`could not reconcile execution ${orphan.id}: ${errorMessage(error)}`);
+      }
+    }
+    if (this.strayCheckDue) {
+      await this.reconciler.removeStrayContainers(new Set(this.runs.keys()));
+      this.strayCheckDue = false;
+    }
+  }
+
+  /** Keeps the WAL bounded: a passive checkpoint never blocks writers or readers. */
+  private checkpoint(): void {
+    if (Date.now() - this.lastCheckpoint < CHECKPOINT_EVERY_MS) return;
+    this.lastCheckpoint = Date.now();
+    this.parts.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   private async dockerReady(): Promise<boolean> {
@@ -133,25 +179,43 @@ export class Scheduler {
       this.dockerMessage = message;
       this.backoffMs = Math.min(BACKOFF_MAX_MS, Math.max(BACKOFF_START_MS, this.backoffMs * 2));
       this.nextPingAt = Date.now() + this.backoffMs;
-      this.parts.db
-        .prepare("UPDATE executions SET state_cause = ? WHERE state = 'queued'")
-        .run(`waiting: ${message}`);
+      this.setWaitingCause(`waiting: ${message}`);
       return false;
     }
     if (this.dockerMessage !== null) {
       log.info('runner available again: the Docker engine answers');
-      this.parts.db
-        .prepare("UPDATE executions SET state_cause = NULL WHERE state = 'queued'")
-        .run();
+      this.strayCheckDue = true;
+      this.setWaitingCause(null);
     }
     this.dockerMessage = null;
     this.backoffMs = 0;
     return true;
   }
 
+  /** Tells every queued execution why it waits (or that it no longer does). */
+  private setWaitingCause(cause: string | null): void {
+    if (cause === this.waitingCause) return;
+    this.waitingCause = cause;
+    this.parts.db
+      .prepare("UPDATE executions SET state_cause = ? WHERE state = 'queued'")
+      .run(cause);
+  }
+
   /** Claims queued executions in order while they fit; the first that does not fit waits. */
-  private claimAndStart(): void {
-    const { db, executions, options, instanceId } = this.parts;
+  private async claimAndStart(): Promise<void> {
+    const { db, executions, options, instanceId, layout } = this.parts;
+    const free = await freeBytes(layout.root);
+    if (free !== null && free < options.diskReserveBytes) {
+      if (this.waitingCause === null) {
+        log.warn(`executions wait: ${formatBytes(free)} free in ${layout.root}`);
+      }
+      this.setWaitingCause(
+        `waiting: only ${formatBytes(free)} free on the disk of ${layout.root}, below the ` +
+          `reserve of ${formatBytes(options.diskReserveBytes)}: free space, or lower the reserve`,
+      );
+      return;
+    }
+    this.setWaitingCause(null);
     const claim = db.transaction(() => {
       if (this.runs.size >= options.maxConcurrent) return null;
       const head = executions.queued(1)[0];
@@ -183,16 +247,24 @@ export class Scheduler {
       if (!id) return;
       this.parts.events.emit('execution.changed', executions.get(id));
       log.info(`execution ${id} claimed`);
-      const run = new ExecutionRun(this.parts, id);
-      const done = run
-        .run()
-        .catch((error) => log.error(`execution ${id} ended in the engine: ${errorMessage(error)}`))
-        .finally(() => {
-          this.runs.delete(id);
-          this.wake();
-        });
-      this.runs.set(id, { run, done });
+      this.launchRun(id, { kind: 'fresh' });
     }
+  }
+
+  private launchRun(id: string, start: RunStart): void {
+    const run = new ExecutionRun(this.parts, id, start);
+    const done = run
+      .run()
+      .then((final) => {
+        // Docker went away under the run: look for stray containers once it is back.
+        if (final === null) this.strayCheckDue = true;
+      })
+      .catch((error) => log.error(`execution ${id} ended in the engine: ${errorMessage(error)}`))
+      .finally(() => {
+        this.runs.delete(id);
+        this.wake();
+      });
+    this.runs.set(id, { run, done });
   }
 
   private publishStatus(): void {

@@ -26,6 +26,8 @@ export function openDatabase(file: string): Db {
     // Several processes (the app, the CLI, a worker) share the file; wait for each other.
     db.pragma('busy_timeout = 10000');
     db.pragma('synchronous = NORMAL');
+    // After a checkpoint the WAL file is cut back to this size instead of staying at its peak.
+    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     migrate(db, file);
   } catch (error) {
     db.close();

@@ -144,4 +144,14 @@ export const MIGRATIONS: readonly string[] = [
     heartbeat_at INTEGER NOT NULL
   );
   `,
+  // 2: resource usage of executions, sampled from Docker's stats while they run.
+  `
+  CREATE TABLE execution_resources (
+    execution_id TEXT PRIMARY KEY REFERENCES executions(id),
+    peak_memory_bytes INTEGER NOT NULL,
+    average_cpu_percent REAL NOT NULL,
+    sample_count INTEGER NOT NULL,
+    samples TEXT NOT NULL
+  );
+  `,
 ];
