@@ -17,6 +17,11 @@ export default tseslint.config(
     },
   },
   {
+    // The renderer runs in a browser page (or Electron's sandboxed renderer), not in Node.
+    files: ['renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // The CLI's job is to print to the terminal; scripts and tests report the same way.
     files: ['main/cli/**', 'test/**', 'bin/**', 'scripts/**'],
     rules: { 'no-console': 'off' },

@@ -1,0 +1,125 @@
+// The template form's values are what a person types, all strings; they become the same input
+// the CLI and the YAML files give the core, and are checked by the same validateTemplate.
+import { quote } from 'shell-quote';
+
+import type { AccessRights, TemplateFields } from '../../../main/shared/domain.js';
+import {
+  formatMemory,
+  validateTemplate,
+  type TemplateValidation,
+} from '../../../main/shared/template-input.js';
+
+export interface TemplateFormValues {
+  name: string;
+  description: string;
+  image: string;
+  command: string;
+  entrypoint: string;
+  /** One KEY=value per line. */
+  environment: string;
+  cpuCores: string;
+  memory: string;
+  gpu: string;
+  maxRuntimeSeconds: string;
+  accessRights: AccessRights;
+  network: boolean;
+}
+
+export type TemplateFormField = keyof TemplateFormValues;
+
+export const EMPTY_TEMPLATE_FORM: TemplateFormValues = {
+  name: '',
+  description: '',
+  image: '',
+  command: '',
+  entrypoint: '',
+  environment: '',
+  cpuCores: '1',
+  memory: '512MiB',
+  gpu: '0',
+  maxRuntimeSeconds: '3600',
+  accessRights: 'read',
+  network: false,
+};
+
+export function formValuesFromFields(fields: TemplateFields): TemplateFormValues {
+  return {
+    name: fields.name,
+    description: fields.description,
+    image: fields.image,
+    command: quote(fields.command),
+    entrypoint: fields.entrypoint === null ? '' : quote(fields.entrypoint),
+    environment: Object.entries(fields.environment)
+      .map(([key, value]) => `${key}=${value}`)
+      .join('\n'),
+    cpuCores: String(fields.cpuCores),
+    memory: String(formatMemory(fields.memoryBytes)),
+    gpu: String(fields.gpuCount),
+    maxRuntimeSeconds: String(fields.maxRuntimeSeconds),
+    accessRights: fields.accessRights,
+    network: fields.network,
+  };
+}
+
+function parseNumber(text: string): number | undefined {
+  const trimmed = text.trim();
+  return trimmed === '' ? undefined : Number(trimmed);
+}
+
+interface EnvironmentParse {
+  environment: Record<string, string>;
+  errors: string[];
+}
+
+function parseEnvironment(text: string): EnvironmentParse {
+  const environment: Record<string, string> = {};
+  const errors: string[] = [];
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const equals = line.indexOf('=');
+    if (equals <= 0) {
+      errors.push(`line ${index + 1}: write NAME=value`);
+      return;
+    }
+    environment[line.slice(0, equals).trim()] = line.slice(equals + 1);
+  });
+  return { environment, errors };
+}
+
+/** The form as the input the core takes (memory as written, the command as a string). */
+export function formValuesToInput(values: TemplateFormValues): Record<string, unknown> {
+  const input: Record<string, unknown> = {
+    name: values.name,
+    description: values.description,
+    image: values.image,
+    command: values.command,
+    entrypoint: values.entrypoint.trim() === '' ? null : values.entrypoint,
+    environment: parseEnvironment(values.environment).environment,
+    memory: values.memory.trim() === '' ? undefined : values.memory,
+    gpu: parseNumber(values.gpu) ?? 0,
+    accessRights: values.accessRights,
+    network: values.network,
+  };
+  const cpuCores = parseNumber(values.cpuCores);
+  if (cpuCores !== undefined) input.cpuCores = cpuCores;
+  const maxRuntimeSeconds = parseNumber(values.maxRuntimeSeconds);
+  if (maxRuntimeSeconds !== undefined) input.maxRuntimeSeconds = maxRuntimeSeconds;
+  if (input.memory === undefined) delete input.memory;
+  return input;
+}
+
+/** validateTemplate on the form, plus what only the form can get wrong (environment lines). */
+export function validateForm(values: TemplateFormValues): TemplateValidation {
+  const validation = validateTemplate(formValuesToInput(values));
+  const environmentErrors = parseEnvironment(values.environment).errors;
+  if (environmentErrors.length === 0) return validation;
+  const errors = { ...validation.errors };
+  errors.environment = [...(errors.environment ?? []), ...environmentErrors];
+  return { fields: null, errors, warnings: validation.warnings };
+}
+
+/** Two sets of fields are the same template when their validated values are equal. */
+export function sameFields(a: TemplateFields, b: TemplateFields): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

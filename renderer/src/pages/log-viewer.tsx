@@ -1,0 +1,246 @@
+// The live log of an execution. Lines live in a compact buffer (lib/log-buffer.ts); only the
+// rows in sight are rendered, each parsed for ANSI colours when it comes into view, so a
+// million lines scroll without freezing. Following the tail stops when the user scrolls up
+// and resumes when they scroll back to the end, as in a terminal.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  memo,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactElement,
+  type ReactNode,
+} from 'react';
+
+import { ErrorNotice } from '../components/error-notice.js';
+import { Icon } from '../components/icons.js';
+import { ansiSegments } from '../lib/ansi.js';
+import { formatCount } from '../lib/format.js';
+import { escapeRegExp, type StreamFilter } from '../lib/log-buffer.js';
+import { useLogStore } from '../stores/log-store.js';
+
+const LINE_HEIGHT = 18;
+/** A short log gets a short viewer; a long one stops growing at the cap set in the CSS. */
+const MIN_VISIBLE_LINES = 6;
+const SEARCH_DELAY_MS = 200;
+
+interface LogViewerProps {
+  executionId: string;
+  ended: boolean;
+}
+
+export function LogViewer({ executionId, ended }: LogViewerProps): ReactElement {
+  const { buffer, view, revision, filter, follow, error, open, close, setFilter, setFollow } =
+    useLogStore();
+  const scroller = useRef<HTMLDivElement>(null);
+  // Set by the user's own scrolling gestures, so the follow's own scrolling does not count.
+  const userScrolling = useRef(false);
+
+  useEffect(() => {
+    open(executionId);
+    return () => close();
+  }, [close, executionId, open]);
+
+  const virtualizer = useVirtualizer({
+    count: view.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => LINE_HEIGHT,
+    overscan: 30,
+  });
+
+  useLayoutEffect(() => {
+    if (follow && view.length > 0) virtualizer.scrollToIndex(view.length - 1, { align: 'end' });
+  }, [follow, revision, view, virtualizer]);
+
+  const onScroll = () => {
+    const element = scroller.current;
+    if (!element || !userScrolling.current) return;
+    const atEnd = element.scrollTop + element.clientHeight >= element.scrollHeight - LINE_HEIGHT;
+    if (atEnd !== follow) setFollow(atEnd);
+  };
+  const markUserScroll = () => {
+    userScrolling.current = true;
+  };
+
+  const pattern = useMemo(() => {
+    const search = filter.search.trim();
+    return search ? new RegExp(escapeRegExp(search), 'gi') : null;
+  }, [filter.search]);
+
+  const items = virtualizer.getVirtualItems();
+  const total = buffer.length;
+
+  return (
+    <section className="log-viewer" aria-labelledby="log-title">
+      <div className="log-toolbar">
+        <h2 id="log-title">Log</h2>
+        <StreamChoice value={filter.stream} onChange={(stream) => setFilter({ stream })} />
+        <SearchBox value={filter.search} onChange={(search) => setFilter({ search })} />
+        <span className="log-count" aria-live="polite" data-testid="log-count">
+          {view.filtering
+            ? `${formatCount(view.length)} of ${formatCount(total)} lines`
+            : `${formatCount(total)} line${total === 1 ? '' : 's'}`}
+        </span>
+        <button
+          type="button"
+          className="button small"
+          aria-pressed={follow}
+          title="Keep the newest line in sight"
+          onClick={() => setFollow(!follow)}
+        >
+          <Icon name="arrowDown" size={16} /> Follow the tail
+        </button>
+      </div>
+      <ErrorNotice error={error} title="Could not read the log" />
+      <div
+        ref={scroller}
+        className="log-scroller"
+        tabIndex={0}
+        role="region"
+        aria-label="Log lines"
+        data-testid="log-scroller"
+        onScroll={onScroll}
+        onWheel={markUserScroll}
+        onPointerDown={markUserScroll}
+        onTouchStart={markUserScroll}
+        onKeyDown={markUserScroll}
+        style={{ height: Math.max(view.length, MIN_VISIBLE_LINES) * LINE_HEIGHT + 16 }}
+      >
+        {view.length === 0 ? (
+          <p className="log-empty">
+            {total > 0
+              ? 'No line matches the filter.'
+              : ended
+                ? 'The action wrote nothing to stdout or stderr.'
+                : 'No output yet: lines appear here as the action writes them.'}
+          </p>
+        ) : (
+          <div className="log-space" style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((item) => {
+              const index = view.lineAt(item.index);
+              return (
+                <LogRow
+                  key={index}
+                  offset={item.start}
+                  seq={buffer.seq(index)}
+                  text={buffer.text(index)}
+                  stderr={buffer.stream(index) === 'stderr'}
+                  cut={buffer.isCut(index)}
+                  time={buffer.time(index)}
+                  pattern={pattern}
+                />
+              );
+            })}
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+
+interface LogRowProps {
+  offset: number;
+  seq: number;
+  text: string;
+  stderr: boolean;
+  cut: boolean;
+  time: number;
+  pattern: RegExp | null;
+}
+
+const LogRow = memo(function LogRow(props: LogRowProps): ReactElement {
+  const { offset, seq, text, stderr, cut, time, pattern } = props;
+  return (
+    <div
+      className={`log-line${stderr ? ' stderr' : ''}`}
+      data-stream={stderr ? 'stderr' : 'stdout'}
+      style={{ transform: `translateY(${offset}px)` }}
+      title={new Date(time).toISOString()}
+    >
+      <span className="log-seq" aria-hidden="true">
+        {seq}
+      </span>
+      <span className="log-text">
+        {ansiSegments(text).map((segment, index) => (
+          <span key={index} className={segment.className || undefined} style={segment.style}>
+            {highlight(segment.text, pattern)}
+          </span>
+        ))}
+        {cut ? <span className="log-cut"> … (line cut: too long)</span> : null}
+      </span>
+    </div>
+  );
+});
+
+function highlight(text: string, pattern: RegExp | null): ReactNode {
+  if (!pattern) return text;
+  const parts: ReactNode[] = [];
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    const at = match.index;
+    if (at > last) parts.push(text.slice(last, at));
+    parts.push(<mark key={at}>{match[0]}</mark>);
+    last = at + match[0].length;
+  }
+  if (last === 0) return text;
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
+}
+
+const STREAMS: Array<{ value: StreamFilter; label: string }> = [
+  { value: 'all', label: 'All' },
+  { value: 'stdout', label: 'stdout' },
+  { value: 'stderr', label: 'stderr' },
+];
+
+function StreamChoice(props: { value: StreamFilter; onChange: (value: StreamFilter) => void }) {
+  return (
+    <div className="segmented" role="group" aria-label="Streams">
+      {STREAMS.map((stream) => (
+        <button
+          key={stream.value}
+          type="button"
+          className="segment"
+          aria-pressed={props.value === stream.value}
+          onClick={() => props.onChange(stream.value)}
+        >
+          {stream.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** The search waits for a pause in typing: each search scans every line of the log. */
+function SearchBox(props: { value: string; onChange: (value: string) => void }) {
+  const { value, onChange } = props;
+  const [text, setText] = useState(value);
+  const id = useId();
+
+  useEffect(() => {
+    if (text === value) return;
+    const timer = setTimeout(() => onChange(text), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [onChange, text, value]);
+
+  return (
+    <div className="log-search">
+      <label htmlFor={id} className="visually-hidden">
+        Search the log
+      </label>
+      <input
+        id={id}
+        type="search"
+        placeholder="Search the log"
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') onChange(text);
+        }}
+      />
+    </div>
+  );
+}

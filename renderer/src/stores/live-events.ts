@@ -1,0 +1,46 @@
+// One subscription per event for the whole app, fanned out to the stores. Execution changes
+// come in bursts (a launch on many missions, a queue draining), so they are gathered and
+// handed over together.
+import type { Execution } from '../../../main/shared/domain.js';
+import { subscribe } from '../lib/api-client.js';
+import { useExecutionStore } from './execution-store.js';
+import { useExecutionsStore } from './executions-store.js';
+import { useRunnerStore } from './runner-store.js';
+import { useTemplatesStore } from './templates-store.js';
+
+const FLUSH_INTERVAL_MS = 100;
+
+export function connectLiveEvents(): () => void {
+  let pending: Execution[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  const flush = () => {
+    timer = null;
+    const changes = pending;
+    pending = [];
+    useExecutionsStore.getState().applyChanges(changes);
+    // The template list counts executions: a launch (from here or from the CLI) changes one.
+    if (changes.some((execution) => execution.state === 'queued')) {
+      void useTemplatesStore.getState().load();
+    }
+  };
+
+  const unsubscribers = [
+    subscribe('execution.changed', (execution) => {
+      useExecutionStore.getState().applyChange(execution);
+      pending.push(execution);
+      timer ??= setTimeout(flush, FLUSH_INTERVAL_MS);
+    }),
+    subscribe('runner.changed', (status) => useRunnerStore.setState({ status, error: null })),
+    subscribe('artifacts.collected', ({ executionId }) => {
+      if (useExecutionStore.getState().executionId === executionId) {
+        void useExecutionStore.getState().refreshArtifacts();
+      }
+    }),
+  ];
+
+  return () => {
+    if (timer) clearTimeout(timer);
+    for (const unsubscribe of unsubscribers) unsubscribe();
+  };
+}
