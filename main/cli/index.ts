@@ -16,7 +16,10 @@ export function buildProgram(): Command {
   const program = new Command('kleinkram-actions')
     .description('Run containerised Kleinkram actions on local missions, offline.')
     .option('--data-dir <folder>', `where the store and artifacts live (or set ${DATA_DIR_ENV})`)
-    .option('--docker-socket <path>', 'the Docker engine socket (default: DOCKER_HOST or the usual one)')
+    .option(
+      '--docker-socket <path>',
+      'the Docker engine socket (default: DOCKER_HOST or the usual one)',
+    )
     .showHelpAfterError()
     .addHelpText(
       'after',

@@ -9,7 +9,7 @@ import type Docker from 'dockerode';
 import type { Execution, ExecutionState, Mission, TemplateVersion } from '../../shared/domain.js';
 import { exitCodeMeaning } from '../../shared/exit-codes.js';
 import { formatMemory } from '../../shared/template-input.js';
-import { walkOutFolder } from '../artifacts.js';
+import { walkOutFolder, type CollectedFile } from '../artifacts.js';
 import { dockerErrorMessage, isDockerUnreachable } from '../docker/client.js';
 import { ensureImage } from '../docker/images.js';
 import { AppError, errorMessage, isAppError } from '../errors.js';
@@ -44,6 +44,11 @@ export class DockerLostError extends Error {
     super(`lost the Docker engine: ${errorMessage(cause)}`);
     this.name = 'DockerLostError';
   }
+}
+
+interface DiskFull {
+  reason: string;
+  removed: CollectedFile[];
 }
 
 /** How a run begins: a fresh container, or one an earlier engine started (adoption). */
@@ -226,22 +231,33 @@ export class ExecutionRun {
       throw error;
     } finally {
       sampler.stop();
-      saveUsage(this.parts.db, this.executionId, sampler.usage());
     }
+
+    // A full disk is dealt with before anything else is written: the partial artifacts are
+    // removed first, which gives the store the room it needs for the rest.
+    const dirs = executionDirs(this.parts.layout, this.executionId);
+    const full = await this.removeArtifactsIfDiskFull(dirs.out);
+    // If lines still cannot be stored, this throws: the container is kept and the execution
+    // is reconciled later, its lines replayed from Docker's log.
     logs.finish();
+    this.saveUsage(sampler);
 
     const exitCode = after.State.ExitCode ?? statusCode;
     const oomKilled = after.State.OOMKilled === true;
     const finishedAt = Date.parse(after.State.FinishedAt) || Date.now();
     executions.update(this.executionId, { exitCode, oomKilled, containerExitedAt: finishedAt });
-
-    const dirs = executionDirs(this.parts.layout, this.executionId);
-    const diskFull = await this.collectArtifacts(dirs.out);
-    // Lines held back by a full disk are stored now that the partial artifacts are gone; if
-    // they still cannot be, this throws and the execution is reconciled later, lines intact.
-    logs.flushOrThrow();
+    const diskFull = full ? this.diskFullOutcome(full) : await this.collectArtifacts(dirs.out);
     if (diskFull) return diskFull;
     return this.outcomeOfExit(version, exitCode, oomKilled);
+  }
+
+  /** Usage is a nice-to-have: a store that cannot take it does not fail the execution. */
+  private saveUsage(sampler: ResourceSampler): void {
+    try {
+      saveUsage(this.parts.db, this.executionId, sampler.usage());
+    } catch (error) {
+      log.warn(`execution ${this.executionId}: resource usage not stored: ${errorMessage(error)}`);
+    }
   }
 
   /** The exit status; a broken connection to Docker is a DockerLostError, not an exit. */
@@ -384,48 +400,54 @@ export class ExecutionRun {
   }
 
   /**
-   * Records what /out holds. When the disk of the data directory filled up while the action
-   * wrote, the files cannot be trusted to be whole: they are removed, no row is stored for
-   * them, and the outcome says why.
+   * When the data directory's disk filled up while the action wrote, the files in /out cannot
+   * be trusted to be whole: they are removed, and the reason is returned.
    */
-  private async collectArtifacts(outDir: string): Promise<Outcome | null> {
-    const collection = await walkOutFolder(outDir);
+  private async removeArtifactsIfDiskFull(outDir: string): Promise<DiskFull | null> {
     const free = await freeBytes(this.parts.layout.root);
-    let failure: unknown;
-    if (free !== null && free < DISK_FULL_BYTES) {
-      failure = new Error(`only ${formatBytes(free)} left`);
-    } else {
-      try {
-        const artifacts = this.parts.artifacts.record(this.executionId, collection);
-        log.info(`execution ${this.executionId}: ${artifacts.length} artifacts collected`);
-        this.parts.events.emit('artifacts.collected', { executionId: this.executionId, artifacts });
-        return null;
-      } catch (error) {
-        if (!isDiskFull(error)) throw error;
-        failure = error;
-      }
-    }
+    if (free === null || free >= DISK_FULL_BYTES) return null;
+    return this.removePartialArtifacts(outDir, `only ${formatBytes(free)} left`);
+  }
+
+  private async removePartialArtifacts(outDir: string, reason: string): Promise<DiskFull> {
+    const collection = await walkOutFolder(outDir);
     await fs.promises.rm(outDir, { recursive: true, force: true });
     await fs.promises.mkdir(outDir, { recursive: true });
+    log.warn(`execution ${this.executionId}: disk full (${reason}); partial artifacts removed`);
+    return { reason, removed: collection.files };
+  }
+
+  private diskFullOutcome(full: DiskFull): Outcome {
     this.parts.audit.record(
       this.executionId,
-      collection.files.map((file) => ({
+      full.removed.map((file) => ({
         operation: 'artifact.deleted' as const,
         path: file.path,
         bytes: file.size,
         detail: 'disk full: a partial artifact, removed',
       })),
     );
-    log.warn(
-      `execution ${this.executionId}: disk full while collecting (${errorMessage(failure)})`,
-    );
     return {
       state: 'failed',
       cause:
         `the disk of the data directory ${this.parts.layout.root} filled up while the action ` +
-        `wrote its artifacts (${errorMessage(failure)}): the partial artifacts were removed`,
+        `wrote its artifacts (${full.reason}): the partial artifacts were removed`,
       hint: 'free space on that disk (or move the data directory), then launch again',
     };
+  }
+
+  /** Records what /out holds; a store too full to take the rows is a full disk as well. */
+  private async collectArtifacts(outDir: string): Promise<Outcome | null> {
+    const collection = await walkOutFolder(outDir);
+    try {
+      const artifacts = this.parts.artifacts.record(this.executionId, collection);
+      log.info(`execution ${this.executionId}: ${artifacts.length} artifacts collected`);
+      this.parts.events.emit('artifacts.collected', { executionId: this.executionId, artifacts });
+      return null;
+    } catch (error) {
+      if (!isDiskFull(error)) throw error;
+      return this.diskFullOutcome(await this.removePartialArtifacts(outDir, errorMessage(error)));
+    }
   }
 
   private async startFailed(container: Docker.Container, error: unknown): Promise<Outcome> {

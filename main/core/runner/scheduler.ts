@@ -8,7 +8,7 @@ import os from 'node:os';
 import type { RunnerStatus } from '../../shared/domain.js';
 import { dockerUnavailableMessage, pingDocker } from '../docker/client.js';
 import type { EngineParts } from '../engine-parts.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, isAppError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { freeBytes, formatBytes } from './disk-space.js';
 import { ExecutionRun, type RunStart } from './execution-run.js';
@@ -40,6 +40,7 @@ export class Scheduler {
   private readonly retryAt = new Map<string, number>();
   private waitingCause: string | null = null;
   private lastCheckpoint = Date.now();
+  private lastTickError: string | null = null;
 
   constructor(private readonly parts: EngineParts) {
     this.reconciler = new Reconciler(parts);
@@ -109,7 +110,12 @@ export class Scheduler {
       return;
     }
     this.ticking = this.tickOnce()
-      .catch((error) => log.error(`scheduler tick failed: ${errorMessage(error)}`))
+      .catch((error) => {
+        // A full disk fails every tick until space is freed: say so once, not twice a second.
+        const message = errorMessage(error);
+        if (message !== this.lastTickError) log.error(`scheduler tick failed: ${message}`);
+        this.lastTickError = message;
+      })
       .finally(() => {
         this.ticking = null;
         const again = this.tickAgain;
@@ -139,6 +145,7 @@ export class Scheduler {
     }
     this.checkpoint();
     this.publishStatus();
+    this.lastTickError = null;
   }
 
   private async reconcile(orphans: Orphan[]): Promise<void> {
@@ -174,7 +181,9 @@ export class Scheduler {
     try {
       await pingDocker(this.parts.docker);
     } catch (error) {
-      const message = dockerUnavailableMessage(this.parts.docker, error);
+      const message = isAppError(error)
+        ? error.message
+        : dockerUnavailableMessage(this.parts.docker, error);
       if (this.dockerMessage === null) log.warn(`runner unavailable: ${message}`);
       this.dockerMessage = message;
       this.backoffMs = Math.min(BACKOFF_MAX_MS, Math.max(BACKOFF_START_MS, this.backoffMs * 2));
