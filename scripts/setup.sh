@@ -19,4 +19,7 @@ fi
 log "compiling the engine and the CLI"
 npm run --silent build
 
+log "building the UI (renderer/dist)"
+npm run --silent build:renderer >/dev/null
+
 bash scripts/build-images.sh

@@ -144,8 +144,9 @@ export class ArtifactService {
     if (!artifact) {
       throw new AppError(
         'not_found',
-        `execution ${executionId} has no artifact "${artifactPath}": ` +
-          '`kleinkram-actions artifact list` shows them',
+        `execution ${executionId} has no artifact "${artifactPath}"`,
+        undefined,
+        'the artifact list of the execution shows what it has (kleinkram-actions artifact list)',
       );
     }
     const file = path.join(this.outDirOf(executionId), artifact.path);

@@ -273,8 +273,13 @@ export class Engine {
     return this.artifacts.sweep(now);
   }
 
-  async close(): Promise<void> {
-    await this.scheduler.stop({ drain: true });
+  /**
+   * Stops the runner and closes the store. By default running executions are waited for; the
+   * desktop app quits with `drain: false`, leaving them running in Docker for the next start
+   * to adopt.
+   */
+  async close(options: { drain: boolean } = { drain: true }): Promise<void> {
+    await this.scheduler.stop(options);
     this.db.close();
   }
 }

@@ -170,7 +170,9 @@ export class ExecutionStore {
     }
     throw new AppError(
       'not_found',
-      `no execution "${ref}": \`kleinkram-actions execution list\` shows the executions`,
+      `no execution "${ref}"`,
+      undefined,
+      'the executions list shows their numbers and ids (kleinkram-actions execution list)',
     );
   }
 

@@ -159,7 +159,9 @@ export class MissionService {
     }
     throw new AppError(
       'not_found',
-      `no mission "${ref}": \`kleinkram-actions mission list\` shows the missions`,
+      `no mission "${ref}"`,
+      undefined,
+      'the Missions page shows the missions by project (kleinkram-actions mission list)',
     );
   }
 

@@ -68,7 +68,9 @@ export class ProjectService {
     if (!project) {
       throw new AppError(
         'not_found',
-        `no project "${ref}": \`kleinkram-actions project list\` shows the projects`,
+        `no project "${ref}"`,
+        undefined,
+        'the Missions page shows the projects (kleinkram-actions project list)',
       );
     }
     return project;

@@ -290,7 +290,9 @@ export class TemplateService {
     }
     throw new AppError(
       'not_found',
-      `no template "${ref}": \`kleinkram-actions template list\` shows the templates`,
+      `no template "${ref}"`,
+      undefined,
+      'the Action Templates tab shows the templates (kleinkram-actions template list)',
     );
   }
 
