@@ -114,6 +114,7 @@ export function createHandlers(engine: Engine, options: HandlerOptions = {}): Ha
       engine.logs.read(execution(ref).id, { afterSeq, limit, stream, search }),
     'artifacts.list': ({ execution: ref }) => engine.artifacts.list(execution(ref).id),
     'audit.list': ({ execution: ref }) => engine.audit.list(execution(ref).id),
+    'executions.resources': ({ execution: ref }) => engine.resourceUsage(execution(ref).id),
     'runner.status': () => engine.runnerStatus(),
 
     'dialog.pickFolders': async ({ title, multiple }) => ({

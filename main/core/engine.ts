@@ -6,7 +6,7 @@ import os from 'node:os';
 
 import type Docker from 'dockerode';
 
-import type { Execution, ExecutionState } from '../shared/domain.js';
+import type { Execution, ExecutionState, ResourceUsage } from '../shared/domain.js';
 import { isFinalState } from '../shared/domain.js';
 import { formatMemory } from '../shared/template-input.js';
 import { ArtifactService, DEFAULT_RETENTION_DAYS } from './artifacts.js';
@@ -25,7 +25,7 @@ import { ProjectService } from './projects.js';
 import { DEFAULT_STOP_GRACE_SECONDS, missionFolderGone } from './runner/execution-run.js';
 import { DEFAULT_DISK_RESERVE_BYTES } from './runner/disk-space.js';
 import { HEARTBEAT_STALE_MS } from './runner/reconciler.js';
-import { loadUsage, type ResourceUsage } from './runner/resource-sampler.js';
+import { loadUsage } from './runner/resource-sampler.js';
 import { Scheduler } from './runner/scheduler.js';
 import { openDatabase, storeId, type Db } from './store/database.js';
 import { TemplateService } from './templates.js';

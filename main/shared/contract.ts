@@ -5,6 +5,7 @@
 import { z } from 'zod';
 
 import type {
+  ResourceUsage,
   Artifact,
   AuditEvent,
   Execution,
@@ -80,6 +81,7 @@ export const requestSchemas = {
     .strict(),
   'artifacts.list': z.object({ execution: ref }).strict(),
   'audit.list': z.object({ execution: ref }).strict(),
+  'executions.resources': z.object({ execution: ref }).strict(),
   'runner.status': z.object({}).strict(),
   // Desktop only: they need the machine's own dialogs and file manager. The browser transport
   // answers them with not_supported, and the UI offers download links there instead.
@@ -153,6 +155,8 @@ export interface RequestResults {
   'logs.read': LogLine[];
   'artifacts.list': Artifact[];
   'audit.list': AuditEvent[];
+  /** Null until the execution has run long enough to be sampled. */
+  'executions.resources': ResourceUsage | null;
   'runner.status': RunnerStatus;
   /** The chosen folders; none when the person cancelled. */
   'dialog.pickFolders': { folders: string[] };

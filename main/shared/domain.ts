@@ -178,3 +178,14 @@ export interface RunnerStatus {
   running: number;
   queued: number;
 }
+
+/** [milliseconds since the container started, CPU percent of one core, memory bytes]. */
+export type ResourceSample = [number, number, number];
+
+/** What an execution used, sampled from Docker's stats while it ran. */
+export interface ResourceUsage {
+  peakMemoryBytes: number;
+  averageCpuPercent: number;
+  sampleCount: number;
+  samples: ResourceSample[];
+}

@@ -90,6 +90,7 @@ function malformedInputs(execution: string): Record<RequestName, unknown[]> {
     ],
     'artifacts.list': [{}],
     'audit.list': [{ execution: [] }],
+    'executions.resources': [{ execution: null }],
     'runner.status': [{ verbose: true }],
     'dialog.pickFolders': [{ multiple: 'yes' }, { title: 5 }],
     'artifacts.save': [{ execution }, { execution, path: '' }],

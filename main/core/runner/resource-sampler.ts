@@ -3,6 +3,8 @@
 // neighbours, so an overnight run stores a small chart, not one row per second.
 import type Docker from 'dockerode';
 
+import type { ResourceSample, ResourceUsage } from '../../shared/domain.js';
+
 import type { Db } from '../store/database.js';
 import { createLogger } from '../logger.js';
 import { errorMessage } from '../errors.js';
@@ -10,16 +12,6 @@ import { errorMessage } from '../errors.js';
 const log = createLogger('resources');
 
 export const MAX_SAMPLES = 120;
-
-/** [milliseconds since the container started, CPU percent of one core, memory bytes]. */
-export type ResourceSample = [number, number, number];
-
-export interface ResourceUsage {
-  peakMemoryBytes: number;
-  averageCpuPercent: number;
-  sampleCount: number;
-  samples: ResourceSample[];
-}
 
 interface DockerStats {
   read: string;
