@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import type { RescanResultDto } from '../shared/contract.js';
 import type { Mission, MissionFile } from '../shared/domain.js';
 import { AppError, errorMessage } from './errors.js';
 import { createLogger } from './logger.js';
@@ -52,14 +53,8 @@ const MISSION_SELECT = `
     (SELECT COALESCE(SUM(size), 0) FROM mission_files f WHERE f.mission_id = m.id) AS total_bytes
   FROM missions m JOIN projects p ON p.id = m.project_id`;
 
-export interface RescanResult {
-  mission: Mission;
-  added: number;
-  changed: number;
-  removed: number;
-  unchanged: number;
-  skipped: string[];
-}
+/** What a scan found; the contract's type, so the UI reads the same shape. */
+export type RescanResult = RescanResultDto;
 
 export class MissionService {
   constructor(

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createTwoFilesPatch, diffLines } from 'diff';
 import YAML from 'yaml';
 
+import type { SavedVersionResult, VersionDiffDto } from '../shared/contract.js';
 import type { TemplateFields, TemplateSummary, TemplateVersion } from '../shared/domain.js';
 import {
   templateFieldsToInput,
@@ -87,27 +88,9 @@ export function versionToYaml(fields: TemplateFields): string {
   return YAML.stringify(templateFieldsToInput(fields), { lineWidth: 0 });
 }
 
-export interface FieldChange {
-  field: string;
-  before: unknown;
-  after: unknown;
-}
-
-export interface VersionDiff {
-  templateId: string;
-  from: number;
-  to: number;
-  changes: FieldChange[];
-  /** A unified diff of the two versions as YAML. */
-  patch: string;
-  /** The same as line parts, for a side-by-side or coloured view. */
-  parts: Array<{ value: string; added: boolean; removed: boolean }>;
-}
-
-export interface SavedVersion {
-  version: TemplateVersion;
-  warnings: Record<string, string[]>;
-}
+// The contract's types, so the UI reads the same shapes.
+export type VersionDiff = VersionDiffDto;
+export type SavedVersion = SavedVersionResult;
 
 export class TemplateService {
   constructor(private readonly db: Db) {}
@@ -215,7 +198,7 @@ export class TemplateService {
     const b = versionFields(this.version(template.id, to));
     const yamlA = versionToYaml(a);
     const yamlB = versionToYaml(b);
-    const changes: FieldChange[] = [];
+    const changes: VersionDiff['changes'] = [];
     for (const field of Object.keys(a) as Array<keyof TemplateFields>) {
       if (JSON.stringify(a[field]) !== JSON.stringify(b[field])) {
         changes.push({ field, before: a[field], after: b[field] });
