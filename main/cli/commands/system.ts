@@ -46,7 +46,10 @@ export function registerSystemCommands(program: Command): void {
     .option('--until-idle', 'exit once the queue is empty and nothing runs')
     .option('--max-concurrent <n>', 'run at most this many executions at once', Number)
     .action(async (options: { untilIdle?: boolean; maxConcurrent?: number }, command: Command) => {
-      const engine = openEngine(command, { maxConcurrent: options.maxConcurrent });
+      const engine = openEngine(
+        command,
+        options.maxConcurrent === undefined ? {} : { maxConcurrent: options.maxConcurrent },
+      );
       engine.startRunner();
       const stop = () => void engine.close().then(() => process.exit(0));
       process.once('SIGINT', stop);
