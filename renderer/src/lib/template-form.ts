@@ -5,6 +5,7 @@ import { quote } from 'shell-quote';
 import type { AccessRights, TemplateFields } from '../../../main/shared/domain.js';
 import {
   formatMemory,
+  imageTagWarning,
   validateTemplate,
   type TemplateValidation,
 } from '../../../main/shared/template-input.js';
@@ -112,11 +113,18 @@ export function formValuesToInput(values: TemplateFormValues): Record<string, un
 /** validateTemplate on the form, plus what only the form can get wrong (environment lines). */
 export function validateForm(values: TemplateFormValues): TemplateValidation {
   const validation = validateTemplate(formValuesToInput(values));
-  const environmentErrors = parseEnvironment(values.environment).errors;
-  if (environmentErrors.length === 0) return validation;
   const errors = { ...validation.errors };
-  errors.environment = [...(errors.environment ?? []), ...environmentErrors];
-  return { fields: null, errors, warnings: validation.warnings };
+  const environmentErrors = parseEnvironment(values.environment).errors;
+  if (environmentErrors.length > 0) {
+    errors.environment = [...(errors.environment ?? []), ...environmentErrors];
+  }
+  // validateTemplate gives advice only for a valid template; the form shows the tag warning
+  // as soon as the image is right, whatever the other fields say.
+  const warnings = { ...validation.warnings };
+  const tagWarning = errors.image ? null : imageTagWarning(values.image.trim());
+  if (tagWarning && !warnings.image) warnings.image = [tagWarning];
+  const valid = Object.keys(errors).length === 0;
+  return { fields: valid ? validation.fields : null, errors, warnings };
 }
 
 /** Two sets of fields are the same template when their validated values are equal. */

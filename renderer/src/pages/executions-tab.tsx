@@ -208,13 +208,12 @@ const ExecutionRow = memo(function ExecutionRow(props: ExecutionRowProps): React
         {canCancel ? (
           <button
             type="button"
-            className="icon-button danger"
+            className="button small danger"
             aria-label={`Cancel execution #${execution.number}`}
-            title="Cancel"
             disabled={cancelling}
             onClick={() => void cancel(execution.id)}
           >
-            <Icon name="stop" />
+            <Icon name="stop" size={14} /> Cancel
           </button>
         ) : null}
       </span>

@@ -1,8 +1,7 @@
 // The live log of an execution. Lines live in a compact buffer (lib/log-buffer.ts); only the
-// rows in sight are rendered, each parsed for ANSI colours when it comes into view, so a
-// million lines scroll without freezing. Following the tail stops when the user scrolls up
+// rows in sight are rendered (lib/use-fixed-rows.ts), each parsed for ANSI colours when it
+// comes into view, so a million lines scroll without freezing. Following the tail stops when the user scrolls up
 // and resumes when they scroll back to the end, as in a terminal.
-import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   memo,
   useEffect,
@@ -20,6 +19,7 @@ import { Icon } from '../components/icons.js';
 import { ansiSegments } from '../lib/ansi.js';
 import { formatCount } from '../lib/format.js';
 import { escapeRegExp, type StreamFilter } from '../lib/log-buffer.js';
+import { useFixedRows } from '../lib/use-fixed-rows.js';
 import { useLogStore } from '../stores/log-store.js';
 
 const LINE_HEIGHT = 18;
@@ -44,16 +44,15 @@ export function LogViewer({ executionId, ended }: LogViewerProps): ReactElement 
     return () => close();
   }, [close, executionId, open]);
 
-  const virtualizer = useVirtualizer({
-    count: view.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => LINE_HEIGHT,
-    overscan: 30,
-  });
+  const rows = useFixedRows(scroller, view.length, LINE_HEIGHT);
+  const { endScrollTop, sync } = rows;
 
   useLayoutEffect(() => {
-    if (follow && view.length > 0) virtualizer.scrollToIndex(view.length - 1, { align: 'end' });
-  }, [follow, revision, view, virtualizer]);
+    const element = scroller.current;
+    if (!follow || !element || element.scrollTop === endScrollTop) return;
+    element.scrollTop = endScrollTop;
+    sync();
+  }, [endScrollTop, follow, revision, sync]);
 
   const onScroll = () => {
     const element = scroller.current;
@@ -70,8 +69,9 @@ export function LogViewer({ executionId, ended }: LogViewerProps): ReactElement 
     return search ? new RegExp(escapeRegExp(search), 'gi') : null;
   }, [filter.search]);
 
-  const items = virtualizer.getVirtualItems();
   const total = buffer.length;
+  const visible: number[] = [];
+  for (let row = rows.first; row <= rows.last; row += 1) visible.push(row);
 
   return (
     <section className="log-viewer" aria-labelledby="log-title">
@@ -118,13 +118,20 @@ export function LogViewer({ executionId, ended }: LogViewerProps): ReactElement 
                 : 'No output yet: lines appear here as the action writes them.'}
           </p>
         ) : (
-          <div className="log-space" style={{ height: virtualizer.getTotalSize() }}>
-            {items.map((item) => {
-              const index = view.lineAt(item.index);
+          <div
+            className="log-space"
+            style={{
+              height: rows.spaceHeight,
+              // The number column is as wide as the largest line number.
+              ['--seq-digits' as string]: String(buffer.lastSeq).length,
+            }}
+          >
+            {visible.map((row) => {
+              const index = view.lineAt(row);
               return (
                 <LogRow
                   key={index}
-                  offset={item.start}
+                  offset={rows.top(row)}
                   seq={buffer.seq(index)}
                   text={buffer.text(index)}
                   stderr={buffer.stream(index) === 'stderr'}

@@ -39,7 +39,6 @@ export function MissionsPage({ missionId }: { missionId: string | null }): React
       <ErrorNotice error={error} title="Could not load the missions" onRetry={() => void load()} />
       <div className="missions-layout">
         <div className="missions-side">
-          <AddMissions />
           {loaded && projects.length > 0 ? (
             <nav aria-label="Projects and missions" className="project-list">
               {projects.map((project) => {
@@ -73,6 +72,7 @@ export function MissionsPage({ missionId }: { missionId: string | null }): React
               })}
             </nav>
           ) : null}
+          <AddMissions />
         </div>
         <div className="missions-main">
           {selected ? (

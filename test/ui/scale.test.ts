@@ -1,0 +1,116 @@
+// The two lists that grow without bound stay usable: 10,000 executions in the Executions tab
+// and a million log lines streaming into the log viewer, both through the real core. Only the
+// rows in sight may be in the DOM, and the page must keep answering while it fills.
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { addMission, shellTemplate } from '../helpers/engine.js';
+import { startUi, type UiHarness } from './harness.js';
+
+const EXECUTIONS = 10_000;
+const LOG_LINES = 1_000_000;
+
+let ui: UiHarness;
+
+beforeAll(async () => {
+  ui = await startUi();
+});
+
+afterAll(async () => {
+  await ui?.close();
+});
+
+afterEach(() => {
+  const problems = ui.problems.splice(0);
+  expect(problems, 'console errors, warnings or page errors').toEqual([]);
+});
+
+/** Records main-thread tasks longer than 50 ms (Chromium's long tasks) from now on. */
+async function watchLongTasks(page: Page): Promise<() => Promise<number[]>> {
+  await page.evaluate(() => {
+    const durations: number[] = [];
+    (window as unknown as { longTasks: number[] }).longTasks = durations;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) durations.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  });
+  return () => page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+}
+
+describe('large lists', () => {
+  it(`keeps ${EXECUTIONS.toLocaleString('en-US')} executions fast and live`, async () => {
+    const { engine, page } = ui;
+    const mission = await addMission(engine);
+    // More cores than the machine has: each launch ends at once as unprocessable, no Docker.
+    engine.templates.create(shellTemplate('too-big', 'true', { cpuCores: 512 }), 'test');
+    for (let index = 0; index < EXECUTIONS; index += 1) {
+      engine.launch({ template: 'too-big', mission: mission.id });
+    }
+
+    await page.goto(ui.url('#/actions/executions'));
+    const scroller = page.getByTestId('executions-scroller');
+    const rows = page.locator('.virtual-space .execution-row');
+    await page.locator(`.execution-row[data-execution="${EXECUTIONS}"]`).waitFor();
+    expect(await rows.count()).toBeLessThan(60);
+
+    // Scrolling to the end pages through the list with beforeNumber until the first one.
+    const longTasks = await watchLongTasks(page);
+    const started = Date.now();
+    while (!(await page.locator('.execution-row[data-execution="1"]').count())) {
+      await scroller.evaluate((element) => element.scrollTo(0, element.scrollHeight));
+      await page.waitForTimeout(50);
+      expect(Date.now() - started).toBeLessThan(60_000);
+    }
+    await page.getByText(`${EXECUTIONS.toLocaleString('en-US')} executions`).waitFor();
+    expect(await rows.count()).toBeLessThan(60);
+    expect(Math.max(0, ...(await longTasks()))).toBeLessThan(500);
+
+    // A new execution comes in live at the top, without a reload.
+    await scroller.evaluate((element) => element.scrollTo(0, 0));
+    engine.launch({ template: 'too-big', mission: mission.id });
+    await page.locator(`.execution-row[data-execution="${EXECUTIONS + 1}"]`).waitFor();
+    await page.getByText(`${(EXECUTIONS + 1).toLocaleString('en-US')} executions`).waitFor();
+    await ui.screenshot('executions-10000');
+  });
+
+  it('streams a million log lines into the viewer without freezing it', async () => {
+    const { engine, page } = ui;
+    const mission = await addMission(engine);
+    engine.templates.create(
+      shellTemplate('chatty', `seq 1 ${LOG_LINES}`, { maxRuntimeSeconds: 900 }),
+      'test',
+    );
+    const execution = engine.launch({ template: 'chatty', mission: mission.id });
+
+    // Opened while it runs: history first, then the live batches.
+    await page.goto(ui.url(`#/executions/${execution.id}`));
+    await page.locator('.log-line').first().waitFor({ timeout: 120_000 });
+    const longTasks = await watchLongTasks(page);
+    const ended = await engine.waitForEnd(execution.id);
+    expect(ended.state).toBe('succeeded');
+
+    // The viewer shows exactly what the core stored (which should be every line: the core's
+    // own tests hold it to that).
+    const stored = engine.logs.count(execution.id);
+    const count = page.getByTestId('log-count');
+    await expect
+      .poll(() => count.textContent(), { timeout: 120_000 })
+      .toBe(`${stored.toLocaleString('en-US')} lines`);
+    // Only what is in sight is rendered, and following the tail shows the last line.
+    expect(await page.locator('.log-line').count()).toBeLessThan(200);
+    await expect
+      .poll(() => page.locator('.log-line').last().locator('.log-text').textContent())
+      .toBe(engine.logs.read(execution.id, { afterSeq: stored - 1 })[0]?.text);
+    const tasks = await longTasks();
+    expect(Math.max(0, ...tasks), `long tasks: ${tasks.length}`).toBeLessThan(1_000);
+
+    const matches = engine.logs.read(execution.id, { search: '999999', limit: 100 }).length;
+    const searched = Date.now();
+    await page.getByLabel('Search the log').fill('999999');
+    await expect
+      .poll(() => count.textContent())
+      .toBe(`${matches} of ${stored.toLocaleString('en-US')} lines`);
+    expect(Date.now() - searched).toBeLessThan(5_000);
+    await ui.screenshot('execution-million-lines');
+  }, 300_000);
+});
