@@ -28,6 +28,17 @@ export function App(): ReactElement {
     return connectLiveEvents();
   }, []);
 
+  // A file dropped outside the drop zone would make the browser open it in place of the app.
+  useEffect(() => {
+    const refuse = (event: DragEvent) => event.preventDefault();
+    window.addEventListener('dragover', refuse);
+    window.addEventListener('drop', refuse);
+    return () => {
+      window.removeEventListener('dragover', refuse);
+      window.removeEventListener('drop', refuse);
+    };
+  }, []);
+
   // After a page change, focus goes to the page so that keyboard and screen reader users
   // start there, not at the link they left.
   useEffect(() => {

@@ -249,6 +249,52 @@ describe('the app in a browser, on the real core and Docker', () => {
     expect(await page.getByRole('button', { name: /in its folder/ }).count()).toBe(0);
   });
 
+  it('is usable from the keyboard, every control labelled', async () => {
+    const { page } = ui;
+    await page.goto(ui.url('#/actions/templates'));
+    const play = page.getByRole('button', { name: 'Launch bag-summary' });
+    await play.focus();
+    await page.keyboard.press('Enter');
+    const panel = page.getByRole('dialog');
+    await panel.getByRole('checkbox', { name: /lab-run-01/ }).waitFor();
+    // Focus is held in the panel, Escape closes it, and focus returns to the play button.
+    expect(await page.evaluate(() => document.activeElement?.closest('dialog') !== null)).toBe(
+      true,
+    );
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('dialog') !== null)).toBe(
+      true,
+    );
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Launch bag-summary',
+    );
+
+    for (const hash of [
+      '#/actions/templates',
+      '#/actions/executions',
+      '#/missions',
+      '#/templates/new',
+    ]) {
+      await page.goto(ui.url(hash));
+      await page.locator('main h1').waitFor();
+      const unlabelled = await page.evaluate(() =>
+        [...document.querySelectorAll('input, select, textarea, button, a[href]')]
+          .filter((element) => {
+            const control = element as HTMLInputElement;
+            const named =
+              (control.labels?.length ?? 0) > 0 ||
+              element.getAttribute('aria-label') ||
+              element.textContent?.trim();
+            return !named;
+          })
+          .map((element) => element.outerHTML.slice(0, 120)),
+      );
+      expect(unlabelled, hash).toEqual([]);
+    }
+  });
+
   it('launches on two missions at once, one execution each, and filters the list', async () => {
     const { page } = ui;
     await page.goto(ui.url('#/actions/templates'));

@@ -18,8 +18,14 @@ export function SidePanel({ title, onClose, children }: SidePanelProps): ReactEl
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
+    const opener = document.activeElement;
     dialog.showModal();
-    return () => dialog.close();
+    return () => {
+      dialog.close();
+      // The browser gives focus back only when a dialog closes in the page; this one is
+      // removed with its parent's state, so the opener is focused here.
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    };
   }, []);
 
   return (

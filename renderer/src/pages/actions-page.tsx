@@ -1,6 +1,7 @@
 // The Actions page with Kleinkram's two tabs: the templates, and their executions.
 import type { ReactElement } from 'react';
 
+import { usePageTitle } from '../lib/use-page-title.js';
 import { routeHref, type ActionsTab } from '../stores/route-store.js';
 import { ExecutionsTab } from './executions-tab.js';
 import { TemplatesTab } from './templates-tab.js';
@@ -11,6 +12,7 @@ const TABS: Array<{ tab: ActionsTab; label: string }> = [
 ];
 
 export function ActionsPage({ tab }: { tab: ActionsTab }): ReactElement {
+  usePageTitle(tab === 'templates' ? 'Action templates' : 'Executions');
   return (
     <section className="page actions-page">
       <h1>Actions</h1>

@@ -20,12 +20,14 @@ import { executionDuration } from '../lib/execution-time.js';
 import { formatBytes, formatDuration, formatTime } from '../lib/format.js';
 import { limitsText } from '../lib/limits.js';
 import { useNow } from '../lib/use-now.js';
+import { usePageTitle } from '../lib/use-page-title.js';
 import { useExecutionStore } from '../stores/execution-store.js';
 import { routeHref } from '../stores/route-store.js';
 import { LogViewer } from './log-viewer.js';
 
 export function ExecutionPage({ executionId }: { executionId: string }): ReactElement {
   const { execution, error, open, close } = useExecutionStore();
+  usePageTitle(execution ? `#${execution.number} ${execution.templateName}` : 'Execution');
 
   useEffect(() => {
     void open(executionId);

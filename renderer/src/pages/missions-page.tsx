@@ -17,6 +17,7 @@ import { Icon } from '../components/icons.js';
 import { api, request } from '../lib/api-client.js';
 import { toErrorValue } from '../lib/errors.js';
 import { formatBytes, formatCount, formatTime } from '../lib/format.js';
+import { usePageTitle } from '../lib/use-page-title.js';
 import { useMissionFilesStore, useMissionsStore } from '../stores/missions-store.js';
 import { routeHref } from '../stores/route-store.js';
 
@@ -28,6 +29,7 @@ export function MissionsPage({ missionId }: { missionId: string | null }): React
   }, [load]);
 
   const selected = missions.find((mission) => mission.id === missionId) ?? null;
+  usePageTitle(selected ? `Mission ${selected.name}` : 'Missions');
 
   return (
     <section className="page missions-page">
@@ -257,7 +259,7 @@ function AddMissions(): ReactElement {
             <p>
               {app.platform === 'desktop'
                 ? 'Drop mission folders here'
-                : 'Drop a folder here (desktop app), or give its path below'}
+                : 'A browser does not tell where a dropped folder lies: give its path below (the desktop app takes drops here)'}
             </p>
             {canPick ? (
               <button

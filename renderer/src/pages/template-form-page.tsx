@@ -9,6 +9,7 @@ import { ErrorNotice } from '../components/error-notice.js';
 import { FormField } from '../components/form-field.js';
 import { request } from '../lib/api-client.js';
 import { toErrorValue } from '../lib/errors.js';
+import { usePageTitle } from '../lib/use-page-title.js';
 import {
   EMPTY_TEMPLATE_FORM,
   formValuesFromFields,
@@ -77,6 +78,7 @@ function TemplateForm({ latest }: { latest: TemplateVersion | null }): ReactElem
   const [saving, setSaving] = useState(false);
   const [refusal, setRefusal] = useState<ErrorValue | null>(null);
   const navigate = useRouteStore((state) => state.navigate);
+  usePageTitle(latest ? `Edit ${latest.name}` : 'New template');
 
   const validation = useMemo(() => validateForm(values), [values]);
   const unchanged =

@@ -6,6 +6,7 @@ import type { VersionDiffDto } from '../../../main/shared/contract.js';
 import type { TemplateVersion } from '../../../main/shared/domain.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { formatTime } from '../lib/format.js';
+import { usePageTitle } from '../lib/use-page-title.js';
 import { routeHref } from '../stores/route-store.js';
 import { useVersionsStore } from '../stores/templates-store.js';
 
@@ -33,6 +34,7 @@ export function TemplateVersionsPage({ templateId }: { templateId: string }): Re
   }, [compare, from, to]);
 
   const name = latest?.name ?? 'template';
+  usePageTitle(`Versions of ${name}`);
 
   return (
     <section className="page versions-page">
