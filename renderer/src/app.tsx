@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react';
 
 import { Icon } from './components/icons.js';
+import { RichText } from './components/rich-text.js';
 import { api } from './lib/api-client.js';
 import { ActionsPage } from './pages/actions-page.js';
 import { ExecutionPage } from './pages/execution-page.js';
@@ -172,7 +173,9 @@ function NoticeBar({ route }: { route: Route }): ReactElement | null {
   if (!notice) return null;
   return (
     <div className="notice-bar" role="status">
-      <span>{notice.text}</span>
+      <span>
+        <RichText text={notice.text} />
+      </span>
       <button type="button" className="icon-button" aria-label="Dismiss" onClick={clear}>
         <Icon name="close" size={16} />
       </button>

@@ -22,6 +22,7 @@ import { limitsText } from '../lib/limits.js';
 import { useNow } from '../lib/use-now.js';
 import { usePageTitle } from '../lib/use-page-title.js';
 import { useExecutionStore } from '../stores/execution-store.js';
+import { useRunnerStore } from '../stores/runner-store.js';
 import { routeHref } from '../stores/route-store.js';
 import { LogViewer } from './log-viewer.js';
 
@@ -60,7 +61,11 @@ export function ExecutionPage({ executionId }: { executionId: string }): ReactEl
 
 function ExecutionHeader({ execution }: { execution: Execution }): ReactElement {
   const { version, cancel, cancelling, cancelError } = useExecutionStore();
+  const runner = useRunnerStore((state) => state.status);
   const final = isFinalState(execution.state);
+  // A queued execution waits for the runner; when the runner cannot start anything, say why
+  // here rather than leave the user watching a queue that does not move.
+  const blocked = execution.state === 'queued' && runner && !runner.available;
   const now = useNow(!final && execution.startedAt !== null);
 
   return (
@@ -90,6 +95,14 @@ function ExecutionHeader({ execution }: { execution: Execution }): ReactElement 
         </div>
       </div>
       <ErrorNotice error={cancelError} title="Could not cancel the execution" />
+      {blocked ? (
+        <div className="state-cause cause-waiting" role="status">
+          <p>
+            <strong>Waiting: </strong>
+            <RichText text={runner.message ?? 'the runner cannot start executions now'} />
+          </p>
+        </div>
+      ) : null}
       {execution.stateCause || execution.errorHint ? (
         <div className={`state-cause cause-${execution.state}`}>
           {execution.stateCause ? (

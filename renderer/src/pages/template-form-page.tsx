@@ -111,7 +111,9 @@ function TemplateForm({ latest }: { latest: TemplateVersion | null }): ReactElem
         : await request('templates.create', { input });
       await useTemplatesStore.getState().load();
       const list = { page: 'actions', tab: 'templates' } as const;
-      useNoticeStore.getState().show(`${saved.version.name} v${saved.version.version} saved`, list);
+      const advice = Object.values(saved.warnings).flat();
+      const text = `${saved.version.name} v${saved.version.version} saved`;
+      useNoticeStore.getState().show(advice.length ? `${text}; ${advice.join('; ')}` : text, list);
       navigate(list);
     } catch (error) {
       setRefusal(toErrorValue(error));

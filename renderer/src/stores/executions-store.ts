@@ -128,6 +128,7 @@ export const useExecutionsStore = create<ExecutionsState>((set, get) => ({
     for (const change of changes) latest.set(change.id, change);
 
     const next: Execution[] = [];
+    let changed = false;
     for (const row of rows) {
       const change = latest.get(row.id);
       if (!change) {
@@ -135,6 +136,7 @@ export const useExecutionsStore = create<ExecutionsState>((set, get) => ({
         continue;
       }
       latest.delete(row.id);
+      changed = true;
       if (matchesFilter(change, filter)) next.push(change);
     }
     // What is left is new to this list. Older than the loaded pages, it arrives with paging;
@@ -147,7 +149,8 @@ export const useExecutionsStore = create<ExecutionsState>((set, get) => ({
       next.push(...added);
       next.sort((a, b) => b.number - a.number);
     }
-    set({ rows: next });
+    // Changes to executions outside this list leave it (and its renders) alone.
+    if (changed || added.length > 0) set({ rows: next });
   },
 
   async cancel(executionId) {
