@@ -330,6 +330,15 @@ describe('the app in a browser, on the real core and Docker', () => {
     await expect.poll(() => rows.count()).toBe(3);
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await ui.screenshot('executions');
+
+    // From a mission to its executions.
+    await page.getByRole('link', { name: 'Missions' }).click();
+    await page.getByRole('link', { name: /lab-run-02/ }).click();
+    await page.getByRole('link', { name: 'Executions on this mission' }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => page.getByLabel('Mission').inputValue()).not.toBe('');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(() => rows.count()).toBe(3);
   });
 
   it('cancels a long action from the list', async () => {

@@ -18,6 +18,7 @@ import { api, request } from '../lib/api-client.js';
 import { toErrorValue } from '../lib/errors.js';
 import { formatBytes, formatCount, formatTime } from '../lib/format.js';
 import { usePageTitle } from '../lib/use-page-title.js';
+import { useExecutionsStore } from '../stores/executions-store.js';
 import { useMissionFilesStore, useMissionsStore } from '../stores/missions-store.js';
 import { routeHref } from '../stores/route-store.js';
 
@@ -358,14 +359,27 @@ function MissionDetail({ mission }: { mission: Mission }): ReactElement {
         <h2 id="mission-title">
           <span className="muted">{mission.projectName} /</span> {mission.name}
         </h2>
-        <button
-          type="button"
-          className="button"
-          disabled={rescanning}
-          onClick={() => void rescanMission()}
-        >
-          <Icon name="refresh" size={16} /> {rescanning ? 'Rescanning…' : 'Rescan'}
-        </button>
+        <div className="toolbar tight">
+          <a
+            className="button"
+            href={routeHref({ page: 'actions', tab: 'executions' })}
+            onClick={() =>
+              useExecutionsStore
+                .getState()
+                .setFilter({ states: [], templateId: null, missionId: mission.id })
+            }
+          >
+            Executions on this mission
+          </a>
+          <button
+            type="button"
+            className="button"
+            disabled={rescanning}
+            onClick={() => void rescanMission()}
+          >
+            <Icon name="refresh" size={16} /> {rescanning ? 'Rescanning…' : 'Rescan'}
+          </button>
+        </div>
       </div>
       <dl className="facts">
         <div className="wide">

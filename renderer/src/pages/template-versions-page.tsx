@@ -1,9 +1,11 @@
 // The versions of a template: who saved each and when, what changed between any two, and
 // "restore", which saves an old version again as the newest (history is never rewritten).
 import { useEffect, useId, useState, type ReactElement } from 'react';
+import { quote } from 'shell-quote';
 
 import type { VersionDiffDto } from '../../../main/shared/contract.js';
 import type { TemplateVersion } from '../../../main/shared/domain.js';
+import { formatMemory } from '../../../main/shared/template-input.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { formatTime } from '../lib/format.js';
 import { usePageTitle } from '../lib/use-page-title.js';
@@ -158,10 +160,33 @@ function VersionRow({ version, isLatest }: { version: TemplateVersion; isLatest:
   );
 }
 
-function display(value: unknown): string {
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  description: 'Description',
+  image: 'Docker image',
+  command: 'Command',
+  entrypoint: 'Entrypoint',
+  environment: 'Environment',
+  cpuCores: 'CPU cores',
+  memoryBytes: 'Memory',
+  gpuCount: 'GPUs',
+  maxRuntimeSeconds: 'Maximum runtime',
+  accessRights: 'Access rights',
+  network: 'Network access',
+};
+
+/** A field's value as the form shows it: a command as words, memory with its unit. */
+function display(field: string, value: unknown): string {
   if (value === null || value === undefined) return '–';
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value);
+  if (field === 'memoryBytes' && typeof value === 'number') return String(formatMemory(value));
+  if (field === 'maxRuntimeSeconds' && typeof value === 'number') return `${value} s`;
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (Array.isArray(value)) return quote(value.map(String));
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    return entries.length === 0 ? '–' : entries.map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  }
+  return String(value);
 }
 
 function VersionDiff({ diff }: { diff: VersionDiffDto }): ReactElement {
@@ -188,9 +213,9 @@ function VersionDiff({ diff }: { diff: VersionDiffDto }): ReactElement {
         <tbody>
           {diff.changes.map((change) => (
             <tr key={change.field}>
-              <th scope="row">{change.field}</th>
-              <td className="mono removed-value">{display(change.before)}</td>
-              <td className="mono added-value">{display(change.after)}</td>
+              <th scope="row">{FIELD_LABELS[change.field] ?? change.field}</th>
+              <td className="mono removed-value">{display(change.field, change.before)}</td>
+              <td className="mono added-value">{display(change.field, change.after)}</td>
             </tr>
           ))}
         </tbody>

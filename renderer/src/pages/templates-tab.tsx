@@ -11,6 +11,7 @@ import { request } from '../lib/api-client.js';
 import { toErrorValue } from '../lib/errors.js';
 import { formatCount, formatTime } from '../lib/format.js';
 import { limitsText } from '../lib/limits.js';
+import { useExecutionsStore } from '../stores/executions-store.js';
 import { useNoticeStore } from '../stores/notice-store.js';
 import { routeHref } from '../stores/route-store.js';
 import { useTemplatesStore } from '../stores/templates-store.js';
@@ -100,7 +101,23 @@ function TemplateRow({ template, onLaunch }: TemplateRowProps): ReactElement {
         </span>
       </td>
       <td className="limits">{limitsText(latest)}</td>
-      <td className="numeric">{formatCount(template.executionCount)}</td>
+      <td className="numeric">
+        {template.executionCount > 0 ? (
+          <a
+            href={routeHref({ page: 'actions', tab: 'executions' })}
+            aria-label={`${formatCount(template.executionCount)} executions of ${latest.name}`}
+            onClick={() =>
+              useExecutionsStore
+                .getState()
+                .setFilter({ states: [], templateId: template.id, missionId: null })
+            }
+          >
+            {formatCount(template.executionCount)}
+          </a>
+        ) : (
+          '0'
+        )}
+      </td>
       <td className="row-actions">
         <button
           type="button"
