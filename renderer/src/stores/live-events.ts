@@ -9,10 +9,21 @@ import { useRunnerStore } from './runner-store.js';
 import { useTemplatesStore } from './templates-store.js';
 
 const FLUSH_INTERVAL_MS = 100;
+const TEMPLATES_RELOAD_DELAY_MS = 500;
 
 export function connectLiveEvents(): () => void {
   let pending: Execution[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
+
+  // A burst of launches reloads the template list once at its end, not once per flush.
+  let templatesTimer: ReturnType<typeof setTimeout> | null = null;
+  const reloadTemplatesSoon = () => {
+    if (templatesTimer) clearTimeout(templatesTimer);
+    templatesTimer = setTimeout(() => {
+      templatesTimer = null;
+      void useTemplatesStore.getState().load();
+    }, TEMPLATES_RELOAD_DELAY_MS);
+  };
 
   const flush = () => {
     timer = null;
@@ -20,9 +31,7 @@ export function connectLiveEvents(): () => void {
     pending = [];
     useExecutionsStore.getState().applyChanges(changes);
     // The template list counts executions: a launch (from here or from the CLI) changes one.
-    if (changes.some((execution) => execution.state === 'queued')) {
-      void useTemplatesStore.getState().load();
-    }
+    if (changes.some((execution) => execution.state === 'queued')) reloadTemplatesSoon();
   };
 
   const unsubscribers = [
@@ -41,6 +50,7 @@ export function connectLiveEvents(): () => void {
 
   return () => {
     if (timer) clearTimeout(timer);
+    if (templatesTimer) clearTimeout(templatesTimer);
     for (const unsubscribe of unsubscribers) unsubscribe();
   };
 }
