@@ -127,7 +127,9 @@ export function validateForm(values: TemplateFormValues): TemplateValidation {
   return { fields: valid ? validation.fields : null, errors, warnings };
 }
 
-/** Two sets of fields are the same template when their validated values are equal. */
-export function sameFields(a: TemplateFields, b: TemplateFields): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/** Whether the fields of a form are those of a saved version (which carries more keys). */
+export function sameFields(fields: TemplateFields, saved: TemplateFields): boolean {
+  return (Object.keys(fields) as Array<keyof TemplateFields>).every(
+    (key) => JSON.stringify(fields[key]) === JSON.stringify(saved[key]),
+  );
 }
