@@ -1,9 +1,11 @@
 // What every command needs: the engine on the chosen data directory, and a way to print.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import fs from 'node:fs';
+import os from 'node:os';
 
 import { Engine } from '../core/engine.js';
 import { AppError } from '../core/errors.js';
-import { resolveDataDir } from '../core/paths.js';
+import { dataLayout, resolveDataDir } from '../core/paths.js';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -21,12 +23,39 @@ function numberFromEnv(name: string): number | undefined {
   return value;
 }
 
+/**
+ * Commands that only read: on a data folder with no store they say so instead of making an
+ * empty one, so a mistyped --data-dir does not look like lost data.
+ */
+const READING_COMMANDS = new Set([
+  'list',
+  'show',
+  'versions',
+  'diff',
+  'export',
+  'files',
+  'logs',
+  'audit',
+  'status',
+  'sweep',
+]);
+
 /** Opens the engine for a command; the caller closes it. */
 export function openEngine(command: Command, extra: { maxConcurrent?: number } = {}): Engine {
   const options = command.optsWithGlobals<GlobalOptions>();
+  const dataDir = resolveDataDir(options.dataDir);
+  if (READING_COMMANDS.has(command.name()) && !fs.existsSync(dataLayout(dataDir).database)) {
+    throw new AppError(
+      'not_found',
+      `there is no Kleinkram Actions data in ${dataDir} yet`,
+      undefined,
+      'check --data-dir and KLEINKRAM_ACTIONS_DATA, or start with `mission add` or ' +
+        '`template import`',
+    );
+  }
   const reserveMiB = numberFromEnv('KLEINKRAM_DISK_RESERVE_MIB');
   return Engine.open({
-    dataDir: resolveDataDir(options.dataDir),
+    dataDir,
     docker: options.dockerSocket ? { socketPath: options.dockerSocket } : undefined,
     logToFile: true,
     maxConcurrent: numberFromEnv('KLEINKRAM_MAX_CONCURRENT'),
@@ -48,10 +77,32 @@ export async function withEngine<T>(
   }
 }
 
+/** A commander parser for whole numbers of at least `min`, refusing anything else. */
+export function wholeNumber(min = 1) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || value < min) {
+      throw new InvalidArgumentError(`give a whole number of at least ${min}`);
+    }
+    return value;
+  };
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function author(): string {
-  return process.env.KLEINKRAM_AUTHOR ?? process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  return (
+    process.env.KLEINKRAM_AUTHOR ??
+    process.env.USER ??
+    process.env.USERNAME ??
+    (() => {
+      try {
+        return os.userInfo().username;
+      } catch {
+        return 'unknown';
+      }
+    })()
+  );
 }

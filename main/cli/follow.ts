@@ -14,6 +14,8 @@ export interface FollowOptions {
   search?: string;
   /** Print state changes to stderr as they happen. */
   showStates?: boolean;
+  /** Stops following (the execution goes on): the result is then null. */
+  signal?: AbortSignal;
 }
 
 export function printLine(line: LogLine): void {
@@ -26,7 +28,7 @@ export async function followExecution(
   engine: Engine,
   executionId: string,
   options: FollowOptions = {},
-): Promise<Execution> {
+): Promise<Execution | null> {
   let afterSeq = options.afterSeq ?? 0;
   let lastState = '';
   for (;;) {
@@ -51,6 +53,7 @@ export async function followExecution(
       );
     }
     if (isFinalState(execution.state)) return execution;
+    if (options.signal?.aborted) return null;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

@@ -40,7 +40,9 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode;
+      // Usage mistakes are bad input, like a refused request; help and version are not.
+      const usage = error.exitCode !== 0 && !error.code.startsWith('commander.help');
+      process.exitCode = usage ? 2 : error.exitCode;
       return;
     }
     if (isAppError(error)) {
@@ -49,7 +51,15 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.code === 'invalid_input' ? 2 : 1;
       return;
     }
-    console.error(pc.red(`error: ${(error as Error).stack ?? String(error)}`));
+    // A system error (a path that is not there, no permission) is a message for a person;
+    // anything else is a bug, and its stack helps whoever reports it.
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    const system = typeof code === 'string' && /^E[A-Z]+$/.test(code);
+    const text =
+      system || process.env.KLEINKRAM_DEBUG !== '1'
+        ? (error as Error).message
+        : (error as Error).stack;
+    console.error(pc.red(`error: ${text ?? String(error)}`));
     process.exitCode = 1;
   }
 }

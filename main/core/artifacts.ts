@@ -178,12 +178,22 @@ export class ArtifactService {
    * Without paths, every artifact of the execution is exported.
    */
   async export(executionId: string, destination: string, paths?: string[]) {
-    const chosen = paths ?? this.list(executionId).map((artifact) => artifact.path);
+    // Each artifact once, however often it was named.
+    const chosen = [...new Set(paths ?? this.list(executionId).map((artifact) => artifact.path))];
     const exported: Array<{ path: string; to: string; bytes: number }> = [];
     for (const artifactPath of chosen) {
       const { artifact, file } = await this.file(executionId, artifactPath);
       const target = path.join(destination, artifact.path);
-      await fs.promises.mkdir(path.dirname(target), { recursive: true });
+      try {
+        await fs.promises.mkdir(path.dirname(target), { recursive: true });
+      } catch (error) {
+        throw new AppError(
+          'io_error',
+          `cannot export into ${destination}: ${errorMessage(error)}`,
+          undefined,
+          'give a folder you can write to',
+        );
+      }
       const source = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
       try {
         await pipeline(source.createReadStream(), fs.createWriteStream(target));

@@ -8,13 +8,12 @@ import type Docker from 'dockerode';
 
 import type { Execution, ExecutionState, ResourceUsage } from '../shared/domain.js';
 import { isFinalState } from '../shared/domain.js';
-import { formatMemory } from '../shared/template-input.js';
 import { ArtifactService, DEFAULT_RETENTION_DAYS } from './artifacts.js';
 import { AuditLog } from './audit.js';
 import { createDockerClient, type DockerOptions } from './docker/client.js';
 import { loadImage } from './docker/images.js';
 import type { EngineParts, RunnerOptions } from './engine-parts.js';
-import { AppError } from './errors.js';
+import { AppError, errorMessage } from './errors.js';
 import { EventBus } from './event-bus.js';
 import { ExecutionStore } from './executions.js';
 import { configureLogging, createLogger } from './logger.js';
@@ -23,7 +22,7 @@ import { MissionService } from './missions.js';
 import { dataLayout, executionDirs, type DataLayout } from './paths.js';
 import { ProjectService } from './projects.js';
 import { DEFAULT_STOP_GRACE_SECONDS, missionFolderGone } from './runner/execution-run.js';
-import { DEFAULT_DISK_RESERVE_BYTES } from './runner/disk-space.js';
+import { DEFAULT_DISK_RESERVE_BYTES, formatBytes } from './runner/disk-space.js';
 import { HEARTBEAT_STALE_MS } from './runner/reconciler.js';
 import { loadUsage } from './runner/resource-sampler.js';
 import { Scheduler } from './runner/scheduler.js';
@@ -73,7 +72,17 @@ export class Engine {
 
   private constructor(options: EngineOptions) {
     this.layout = dataLayout(options.dataDir);
-    fs.mkdirSync(this.layout.root, { recursive: true });
+    try {
+      fs.mkdirSync(this.layout.root, { recursive: true });
+      fs.accessSync(this.layout.root, fs.constants.W_OK);
+    } catch (error) {
+      throw new AppError(
+        'io_error',
+        `cannot use ${this.layout.root} as the data folder (${errorMessage(error)})`,
+        undefined,
+        'give a folder you can write to with --data-dir or KLEINKRAM_ACTIONS_DATA',
+      );
+    }
     if (options.logToFile) configureLogging(this.layout.root);
     this.db = openDatabase(this.layout.database);
     this.docker = createDockerClient(options.docker);
@@ -160,8 +169,8 @@ export class Engine {
       state = 'unprocessable';
       cause =
         `the template asks for ${version.cpuCores} CPU cores and ` +
-        `${formatMemory(version.memoryBytes)} of memory, but this machine has ${machineCpus} ` +
-        `cores and ${formatMemory(machineMemoryBytes)}`;
+        `${formatBytes(version.memoryBytes)} of memory, but this machine has ${machineCpus} ` +
+        `cores and ${formatBytes(machineMemoryBytes)}`;
       hint = 'lower the limits of the template to what this machine has';
     } else if (!fs.existsSync(mission.folder)) {
       const gone = missionFolderGone(mission);
@@ -251,11 +260,12 @@ export class Engine {
     });
   }
 
-  /** Resolves once nothing is queued and this engine runs nothing. */
+  /**
+   * Resolves once nothing is queued, this engine runs nothing, and nothing is left behind by
+   * an engine that went away.
+   */
   async waitIdle(): Promise<void> {
-    for (;;) {
-      const queued = this.executions.queued(1).length;
-      if (queued === 0 && this.scheduler.localRunCount === 0) return;
+    while (this.scheduler.hasWork()) {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }

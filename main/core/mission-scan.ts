@@ -15,33 +15,42 @@ export interface ScannedFile {
 
 export interface FolderScan {
   files: ScannedFile[];
-  /** Entries that are not regular files or folders (links, sockets), relative paths. */
-  skipped: string[];
+  /** Entries that are not regular files or folders (links, sockets), or unreadable folders. */
+  skipped: Array<{ path: string; reason: string }>;
 }
 
 export async function scanFolder(root: string): Promise<FolderScan> {
   const files: ScannedFile[] = [];
-  const skipped: string[] = [];
+  const skipped: FolderScan['skipped'] = [];
   const pending: string[] = [''];
   while (pending.length > 0) {
     const relativeDir = pending.pop()!;
-    const entries = await fs.promises.readdir(path.join(root, relativeDir), {
-      withFileTypes: true,
-    });
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(path.join(root, relativeDir), { withFileTypes: true });
+    } catch (error) {
+      // The top folder must be readable; a subfolder that is not is reported, not fatal.
+      if (relativeDir === '') throw error;
+      skipped.push({ path: relativeDir, reason: `unreadable: ${(error as Error).message}` });
+      continue;
+    }
     for (const entry of entries) {
       const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         pending.push(relative);
       } else if (entry.isFile()) {
-        const stat = await fs.promises.lstat(path.join(root, relative));
-        files.push({ path: relative, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) });
+        // A folder still being synced loses and gains files while it is walked.
+        const stat = await fs.promises.lstat(path.join(root, relative)).catch(() => null);
+        if (stat)
+          files.push({ path: relative, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) });
       } else {
-        skipped.push(relative);
+        const reason = entry.isSymbolicLink() ? 'a link, not followed' : 'not a regular file';
+        skipped.push({ path: relative, reason });
       }
     }
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, skipped: skipped.sort() };
+  return { files, skipped: skipped.sort((a, b) => (a.path < b.path ? -1 : 1)) };
 }
 
 export function fileKind(relativePath: string): MissionFileKind {

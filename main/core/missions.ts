@@ -62,9 +62,19 @@ export class MissionService {
     private readonly projects: ProjectService,
   ) {}
 
-  /** Registers a folder as a mission of a project and scans it. */
-  async add(projectRef: string, folder: string, name?: string): Promise<RescanResult> {
-    const project = this.projects.resolve(projectRef);
+  /**
+   * Registers a folder as a mission of a project and scans it. With `createProject`, a
+   * project of that name is made in the same transaction, so a refused mission makes none.
+   */
+  async add(
+    projectRef: string,
+    folder: string,
+    name?: string,
+    options: { createProject?: boolean } = {},
+  ): Promise<RescanResult> {
+    const existing = this.projects.find(projectRef);
+    if (!existing && options.createProject) this.projects.assertCreatable(projectRef);
+    const project = existing ?? (options.createProject ? null : this.projects.resolve(projectRef));
     const absolute = path.resolve(folder);
     await assertFolder(absolute);
     const missionName = name ?? path.basename(absolute);
@@ -75,7 +85,7 @@ export class MissionService {
         { name: [NAME_RULE] },
       );
     }
-    if (this.findIn(project.id, missionName)) {
+    if (project && this.findIn(project.id, missionName)) {
       throw new AppError(
         'conflict',
         `project ${project.name} has a mission named "${missionName}" already: ` +
@@ -87,22 +97,41 @@ export class MissionService {
     const scan = await scanFolder(absolute);
     const id = randomUUID();
     this.db.transaction(() => {
+      const owner = project ?? this.projects.create(projectRef);
       this.db
         .prepare(
           'INSERT INTO missions (id, project_id, name, folder, created_at) VALUES (?, ?, ?, ?, ?)',
         )
-        .run(id, project.id, missionName, absolute, Date.now());
+        .run(id, owner.id, missionName, absolute, Date.now());
       this.applyScan(id, scan.files);
     })();
-    log.info(`mission ${project.name}/${missionName} added: ${scan.files.length} files`);
+    log.info(`mission ${projectRef}/${missionName} added: ${scan.files.length} files`);
     return {
       mission: this.get(id),
       added: scan.files.length,
       changed: 0,
       removed: 0,
       unchanged: 0,
-      skipped: scan.skipped,
+      skipped: scan.skipped.map((entry) => `${entry.path}: ${entry.reason}`),
     };
+  }
+
+  /** Points a mission at the folder it was moved to, and scans it there. */
+  async move(missionId: string, folder: string): Promise<RescanResult> {
+    const mission = this.get(missionId);
+    const absolute = path.resolve(folder);
+    await assertFolder(absolute);
+    this.db.prepare('UPDATE missions SET folder = ? WHERE id = ?').run(absolute, mission.id);
+    log.info(`mission ${mission.projectName}/${mission.name} moved to ${absolute}`);
+    return this.rescan(mission.id);
+  }
+
+  /** Other missions registered on the same folder, which is allowed but usually a slip. */
+  sameFolder(missionId: string): Mission[] {
+    const mission = this.get(missionId);
+    return this.list().filter(
+      (other) => other.folder === mission.folder && other.id !== mission.id,
+    );
   }
 
   list(projectRef?: string): Mission[] {
@@ -199,7 +228,7 @@ export class MissionService {
       changed,
       removed,
       unchanged,
-      skipped: scan.skipped,
+      skipped: scan.skipped.map((entry) => `${entry.path}: ${entry.reason}`),
     };
   }
 

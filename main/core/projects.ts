@@ -29,7 +29,8 @@ export const NAME_RULE =
 export class ProjectService {
   constructor(private readonly db: Db) {}
 
-  create(name: string, description = ''): Project {
+  /** Throws what create() would throw for this name, without creating anything. */
+  assertCreatable(name: string): void {
     if (!NAME_PATTERN.test(name)) {
       throw new AppError('invalid_input', `"${name}" is not a valid project name: ${NAME_RULE}`, {
         name: [NAME_RULE],
@@ -40,6 +41,10 @@ export class ProjectService {
         name: ['this name is taken'],
       });
     }
+  }
+
+  create(name: string, description = ''): Project {
+    this.assertCreatable(name);
     const row: ProjectRow = { id: randomUUID(), name, description, created_at: Date.now() };
     this.db
       .prepare(

@@ -284,7 +284,14 @@ export class TemplateService {
       .prepare('SELECT * FROM template_versions WHERE template_id = ? AND version = ?')
       .get(templateId, version) as VersionRow | undefined;
     if (!row) {
-      throw new AppError('not_found', `template ${templateId} has no version ${version}`);
+      const name = this.db
+        .prepare('SELECT name FROM templates WHERE id = ?')
+        .pluck()
+        .get(templateId);
+      throw new AppError(
+        'not_found',
+        `template ${String(name ?? templateId)} has no version ${version}`,
+      );
     }
     return toVersion(row);
   }

@@ -16,14 +16,34 @@ export const MIN_MEMORY_BYTES = 6 * MIB;
 const RESERVED_ENV_PREFIX = 'KLEINKRAM_';
 
 function splitCommand(text: string, ctx: z.RefinementCtx): string[] {
-  // Variables are left as written: the command is not run by a shell, so nothing expands them.
-  const words = parseShellWords(text, (name) => `$${name}`);
+  // Nothing expands variables (the command is not run by a shell): a $NAME outside single
+  // quotes is refused below rather than passed on as text the author did not mean.
+  const unexpanded: string[] = [];
+  const words = parseShellWords(text, (name) => {
+    unexpanded.push(name);
+    return `$${name}`;
+  });
+  if (unexpanded.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        `$${unexpanded[0]} needs a shell to expand it, and the command is not run by one: ` +
+        `write it as sh -c '...', or put it in single quotes to pass it as it is`,
+    });
+    return z.NEVER;
+  }
   const out: string[] = [];
   for (const word of words) {
     if (typeof word === 'string') {
       out.push(word);
     } else if ('op' in word && word.op === 'glob') {
-      out.push(word.pattern);
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          `\`${word.pattern}\` is a pattern only a shell expands, and the command is not run by ` +
+          `one: write it as sh -c '...', or quote it to pass it as it is`,
+      });
+      return z.NEVER;
     } else {
       const what = 'op' in word ? `\`${word.op}\`` : 'a comment';
       ctx.addIssue({
@@ -45,6 +65,14 @@ const commandSchema = z
   .transform((value, ctx) => (typeof value === 'string' ? splitCommand(value, ctx) : value));
 
 function parseMemory(value: string | number, ctx: z.RefinementCtx): number {
+  const plain = typeof value === 'number' || /^\s*\d+(\.\d+)?\s*$/.test(value);
+  if (plain && Number(value) < MIN_MEMORY_BYTES) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${value} is read as bytes, below the 6 MiB Docker needs: did you mean ${value}MiB?`,
+    });
+    return z.NEVER;
+  }
   if (typeof value === 'number') return value;
   // Accept what people write for memory: 512m, 512MB, 512MiB, 2g, 2 GiB; all binary units.
   const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt])?i?b?\s*$/i.exec(value);
@@ -85,19 +113,28 @@ export const templateInputSchema = z
     command: commandSchema.default([]),
     entrypoint: commandSchema.nullable().default(null),
     environment: z
-      .record(
-        z
-          .string()
-          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'variable names are letters, digits and _')
-          .refine((key) => !key.startsWith(RESERVED_ENV_PREFIX), {
-            message: `${RESERVED_ENV_PREFIX}* variables are set by the app`,
-          }),
-        z.union([z.string(), z.number(), z.boolean()]).transform(String),
-      )
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+      .superRefine((environment, ctx) => {
+        // Checked here rather than on the record's keys, whose messages zod does not keep.
+        for (const key of Object.keys(environment)) {
+          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `"${key}": variable names are letters, digits and _`,
+            });
+          } else if (key.startsWith(RESERVED_ENV_PREFIX)) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `${key}: ${RESERVED_ENV_PREFIX}* variables are set by the app`,
+            });
+          }
+        }
+      })
       .default({}),
     cpuCores: z
       .number({ error: 'CPU cores must be a number' })
       .gt(0, 'CPU cores must be more than 0')
+      .min(0.01, 'at least 0.01 CPU cores (Docker refuses less)')
       .max(1024, 'at most 1,024 cores'),
     memory: z
       .union([z.number(), z.string()], { error: 'memory must be a size such as 512MiB' })
@@ -164,6 +201,11 @@ export function validateTemplate(input: unknown): TemplateValidation {
   const warnings: Record<string, string[]> = {};
   const tagWarning = imageTagWarning(fields.image);
   if (tagWarning) warnings.image = [tagWarning];
+  if (fields.accessRights !== 'read') {
+    warnings.accessRights = [
+      `"${fields.accessRights}" access is saved, but not yet supported: launches will be refused`,
+    ];
+  }
   return { fields, errors: {}, warnings };
 }
 

@@ -94,6 +94,13 @@ describe('refused requests change nothing', () => {
     return expectRefused((e) => e.missions.add('lab', file), 'invalid_input', /not a folder/);
   });
 
+  it('a mission on a missing folder in a project that would be new makes no project', () =>
+    expectRefused(
+      (e) => e.missions.add('brand-new', '/no/such/folder', undefined, { createProject: true }),
+      'not_found',
+      /cannot be read/,
+    ));
+
   it('a mission in an unknown project', () =>
     expectRefused((e) => e.missions.add('no-project', tempDir()), 'not_found', /no project/));
 
@@ -114,5 +121,20 @@ describe('refused requests change nothing', () => {
       'invalid_input',
       /archived/,
     );
+  });
+});
+
+describe('moving a mission', () => {
+  it('points the mission at its new folder and rescans it there', async () => {
+    const old = tempDir('kleinkram-old-');
+    fs.writeFileSync(path.join(old, 'a.bag'), 'a');
+    const mission = (await engine.missions.add('lab', old, 'moving')).mission;
+    const moved = tempDir('kleinkram-new-');
+    fs.writeFileSync(path.join(moved, 'a.bag'), 'a');
+    fs.writeFileSync(path.join(moved, 'b.bag'), 'bb');
+    const result = await engine.missions.move(mission.id, moved);
+    expect(result.mission.folder).toBe(moved);
+    expect(result.mission.fileCount).toBe(2);
+    expect(engine.missions.files(mission.id).map((file) => file.path)).toEqual(['a.bag', 'b.bag']);
   });
 });

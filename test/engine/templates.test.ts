@@ -57,9 +57,9 @@ describe('template validation', () => {
     expect(pinned.warnings).toEqual({});
   });
 
-  it('splits a command string like a shell does, and refuses shell operators', () => {
+  it('splits a command string like a shell does, and refuses what needs a shell', () => {
     const split = validateTemplate(
-      shellTemplate('a', '', { command: `python3 -c "print('hi there')" 'two words' $HOME` }),
+      shellTemplate('a', '', { command: `python3 -c "print('hi there')" 'two words' '$HOME'` }),
     );
     expect(split.fields!.command).toEqual([
       'python3',
@@ -70,8 +70,27 @@ describe('template validation', () => {
     ]);
     const list = validateTemplate(shellTemplate('a', '', { command: ['a b', 'c'] }));
     expect(list.fields!.command).toEqual(['a b', 'c']);
-    const piped = validateTemplate(shellTemplate('a', '', { command: 'ls | wc -l' }));
-    expect(piped.errors.command![0]).toMatch(/sh -c/);
+    for (const command of ['ls | wc -l', 'ls /data/*.bag', 'echo $HOME', 'a && b']) {
+      const refused = validateTemplate(shellTemplate('a', '', { command }));
+      expect(refused.errors.command![0], command).toMatch(/sh -c/);
+    }
+  });
+
+  it('says why a variable name or a size is refused', () => {
+    const env = validateTemplate(
+      shellTemplate('a', 'true', { environment: { KLEINKRAM_MISSION_UUID: 'x', 'A-B': 'y' } }),
+    );
+    expect(env.errors.environment).toEqual([
+      'KLEINKRAM_MISSION_UUID: KLEINKRAM_* variables are set by the app',
+      '"A-B": variable names are letters, digits and _',
+    ]);
+    const bytes = validateTemplate(shellTemplate('a', 'true', { memory: '512' }));
+    expect(bytes.errors.memory![0]).toMatch(/did you mean 512MiB/);
+    const cpu = validateTemplate(shellTemplate('a', 'true', { cpuCores: 0.001 }));
+    expect(cpu.errors.cpuCores![0]).toMatch(/at least 0.01/);
+    const writer = validateTemplate(shellTemplate('a', 'true', { accessRights: 'write' }));
+    expect(writer.fields).not.toBeNull();
+    expect(writer.warnings.accessRights![0]).toMatch(/not yet supported/);
   });
 
   it('reads memory sizes as people write them', () => {

@@ -7,9 +7,14 @@ import pc from 'picocolors';
 
 import type { Engine } from '../../core/engine.js';
 import { executionDirs, resolveDataDir } from '../../core/paths.js';
-import { EXECUTION_STATES, type Execution, type ExecutionState } from '../../shared/domain.js';
+import {
+  EXECUTION_STATES,
+  isFinalState,
+  type Execution,
+  type ExecutionState,
+} from '../../shared/domain.js';
 import { exitCodeMeaning } from '../../shared/exit-codes.js';
-import { openEngine, printJson, withEngine, type GlobalOptions } from '../context.js';
+import { openEngine, printJson, wholeNumber, withEngine, type GlobalOptions } from '../context.js';
 import { followExecution, printLine } from '../follow.js';
 import { executionDuration, shortId, size, state, table, time } from '../format.js';
 
@@ -80,8 +85,8 @@ export function describeExecution(engine: Engine, execution: Execution): string 
 }
 
 /** Makes sure some process runs the queue: a detached worker when no engine is alive. */
-function ensureWorker(engine: Engine, command: Command): void {
-  if (engine.anyRunnerAlive()) return;
+function ensureWorker(engine: Engine, command: Command, options = { evenIfAlive: false }): void {
+  if (!options.evenIfAlive && engine.anyRunnerAlive()) return;
   const globals = command.optsWithGlobals<GlobalOptions>();
   const args = [
     process.argv[1]!,
@@ -102,7 +107,11 @@ export function registerExecutionCommands(program: Command): void {
   program
     .command('launch <template> <missions...>')
     .description('queue one execution of a template per mission')
-    .option('--version <n>', 'run this version of the template (default: the latest)', Number)
+    .option(
+      '--version <n>',
+      'run this version of the template (default: the latest)',
+      wholeNumber(),
+    )
     .option('-w, --wait', "run here, print the logs live and exit with the action's status")
     .option('--json', 'print the queued executions as JSON')
     .action(
@@ -136,11 +145,39 @@ export function registerExecutionCommands(program: Command): void {
             return;
           }
           if (!engine.anyRunnerAlive()) engine.startRunner();
+          // Ctrl-C once cancels what this command launched; twice leaves it running, handed to
+          // a background worker.
+          const detach = new AbortController();
+          let interrupts = 0;
+          const onInterrupt = () => {
+            interrupts++;
+            if (interrupts > 1) return detach.abort();
+            console.error(pc.yellow('cancelling… (Ctrl-C again to leave it running instead)'));
+            for (const execution of launched) {
+              if (!isFinalState(engine.executions.get(execution.id).state))
+                engine.cancel(execution.id);
+            }
+          };
+          process.on('SIGINT', onInterrupt);
           let worst = 0;
           for (const execution of launched) {
-            const ended = await followExecution(engine, execution.id, { showStates: true });
+            const ended = await followExecution(engine, execution.id, {
+              showStates: true,
+              signal: detach.signal,
+            });
+            if (ended === null) break;
             console.error(describeExecution(engine, ended));
             worst = Math.max(worst, exitStatusOf(ended));
+          }
+          process.off('SIGINT', onInterrupt);
+          if (detach.signal.aborted) {
+            ensureWorker(engine, command, { evenIfAlive: true });
+            await engine.close({ drain: false });
+            const numbers = launched.map((execution) => `#${execution.number}`).join(', ');
+            console.error(
+              `left running: ${numbers}; follow with kleinkram-actions logs N --follow`,
+            );
+            process.exit(130);
           }
           process.exitCode = worst;
         } finally {
@@ -158,7 +195,7 @@ export function registerExecutionCommands(program: Command): void {
     .addOption(new Option('--state <state...>', 'only these states').choices([...EXECUTION_STATES]))
     .option('--template <template>', 'only of this template')
     .option('--mission <mission>', 'only on this mission')
-    .option('--limit <n>', 'at most this many', Number, 50)
+    .option('--limit <n>', 'at most this many', wholeNumber(), 50)
     .option('--json', 'print JSON for scripts')
     .action(
       (
@@ -220,6 +257,8 @@ export function registerExecutionCommands(program: Command): void {
     .action((ref: string, _options: unknown, command: Command) =>
       withEngine(command, (engine) => {
         const after = engine.cancel(ref);
+        // Without a live engine nobody would stop the container: a worker adopts and stops it.
+        if (after.state !== 'cancelled') ensureWorker(engine, command);
         console.log(
           `#${after.number} ${state(after.state)}` +
             (after.state === 'cancelled' ? '' : ': stopping'),

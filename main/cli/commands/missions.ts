@@ -1,5 +1,6 @@
 // project and mission commands.
 import type { Command } from 'commander';
+import pc from 'picocolors';
 
 import { printJson, withEngine } from '../context.js';
 import { size, table, time } from '../format.js';
@@ -11,7 +12,7 @@ function printScan(result: RescanResult): void {
     `${mission.projectName}/${mission.name}: ${mission.fileCount} files, ${size(mission.totalBytes)} ` +
       `(${result.added} added, ${result.changed} changed, ${result.removed} removed)`,
   );
-  for (const skipped of result.skipped) console.log(`  skipped ${skipped}: not a regular file`);
+  for (const skipped of result.skipped) console.log(`  skipped ${skipped}`);
 }
 
 export function registerMissionCommands(program: Command): void {
@@ -52,8 +53,13 @@ export function registerMissionCommands(program: Command): void {
     .option('--name <name>', 'the mission name (default: the folder name)')
     .action((projectName: string, folder: string, options: { name?: string }, command: Command) =>
       withEngine(command, async (engine) => {
-        if (!engine.projects.find(projectName)) engine.projects.create(projectName);
-        printScan(await engine.missions.add(projectName, folder, options.name));
+        const result = await engine.missions.add(projectName, folder, options.name, {
+          createProject: true,
+        });
+        printScan(result);
+        for (const other of engine.missions.sameFolder(result.mission.id)) {
+          console.log(pc.yellow(`note: ${other.projectName}/${other.name} is the same folder`));
+        }
       }),
     );
   mission
@@ -107,6 +113,14 @@ export function registerMissionCommands(program: Command): void {
             ]),
           ),
         );
+      }),
+    );
+  mission
+    .command('move <mission> <folder>')
+    .description('point a mission at the folder its data was moved to')
+    .action((ref: string, folder: string, _options: unknown, command: Command) =>
+      withEngine(command, async (engine) => {
+        printScan(await engine.missions.move(engine.missions.resolve(ref).id, folder));
       }),
     );
   mission

@@ -11,7 +11,7 @@ import type { Engine } from '../../core/engine.js';
 import { AppError } from '../../core/errors.js';
 import { executionDirs } from '../../core/paths.js';
 import { exampleTemplates } from '../../core/resources.js';
-import { author, openEngine, printJson, withEngine } from '../context.js';
+import { author, openEngine, printJson, wholeNumber, withEngine } from '../context.js';
 import { followExecution } from '../follow.js';
 import { size } from '../format.js';
 import { describeExecution, exitStatusOf } from './executions.js';
@@ -44,7 +44,7 @@ export function registerSystemCommands(program: Command): void {
     .command('worker')
     .description('run the queue in the foreground (the desktop app does this itself)')
     .option('--until-idle', 'exit once the queue is empty and nothing runs')
-    .option('--max-concurrent <n>', 'run at most this many executions at once', Number)
+    .option('--max-concurrent <n>', 'run at most this many executions at once', wholeNumber())
     .action(async (options: { untilIdle?: boolean; maxConcurrent?: number }, command: Command) => {
       const engine = openEngine(
         command,
@@ -154,7 +154,8 @@ async function runDemo(engine: Engine, folder: string, projectName: string): Pro
 
   const execution = engine.launch({ template: 'bag-summary', mission: mission.id });
   if (!engine.anyRunnerAlive()) engine.startRunner();
-  const ended = await followExecution(engine, execution.id, { showStates: true });
+  // Without a signal the follow ends only with the execution.
+  const ended = (await followExecution(engine, execution.id, { showStates: true }))!;
   console.log('');
   console.log(describeExecution(engine, ended));
   const summary = path.join(executionDirs(engine.layout, ended.id).out, 'summary.json');

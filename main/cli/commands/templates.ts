@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
 
-import { author, printJson, withEngine } from '../context.js';
+import { author, printJson, wholeNumber, withEngine } from '../context.js';
 import { size, table, time } from '../format.js';
 import { AppError } from '../../core/errors.js';
 import type { SavedVersion } from '../../core/templates.js';
@@ -169,7 +169,7 @@ export function registerTemplateCommands(program: Command): void {
   template
     .command('show <template>')
     .description('show a version (the latest unless --version) as YAML')
-    .option('--version <n>', 'the version to show', Number)
+    .option('--version <n>', 'the version to show', wholeNumber())
     .option('--json', 'print JSON for scripts')
     .action((ref: string, options: { version?: number; json?: boolean }, command: Command) =>
       withEngine(command, (engine) => {
@@ -219,7 +219,8 @@ export function registerTemplateCommands(program: Command): void {
           if (options.json) return printJson(diff);
           if (diff.changes.length === 0)
             return console.log(`v${diff.from} and v${diff.to} are the same`);
-          for (const line of diff.patch.split('\n').slice(2)) {
+          // The first line of the patch is a rule of = signs; the rest is the diff itself.
+          for (const line of diff.patch.split('\n').filter((l) => !/^=+$/.test(l))) {
             if (line.startsWith('+') && !line.startsWith('+++')) console.log(pc.green(line));
             else if (line.startsWith('-') && !line.startsWith('---')) console.log(pc.red(line));
             else if (line.startsWith('@@') || line.startsWith('===')) continue;
@@ -256,7 +257,7 @@ export function registerTemplateCommands(program: Command): void {
   template
     .command('export <template>')
     .description('write a version as YAML (to stdout unless -o)')
-    .option('--version <n>', 'the version to export', Number)
+    .option('--version <n>', 'the version to export', wholeNumber())
     .option('-o, --output <file>', 'write to this file')
     .action((ref: string, options: { version?: number; output?: string }, command: Command) =>
       withEngine(command, (engine) => {
@@ -265,7 +266,14 @@ export function registerTemplateCommands(program: Command): void {
           process.stdout.write(yaml);
           return;
         }
-        fs.writeFileSync(options.output, yaml);
+        try {
+          fs.writeFileSync(options.output, yaml);
+        } catch (error) {
+          throw new AppError(
+            'io_error',
+            `cannot write ${options.output}: ${(error as Error).message}`,
+          );
+        }
         console.log(`wrote ${options.output}`);
       }),
     );

@@ -97,6 +97,13 @@ export async function loadImage(docker: Docker, tarPath: string): Promise<string
   } catch (error) {
     throw new AppError('not_found', `cannot read ${tarPath}: ${errorMessage(error)}`);
   }
+  if (!(await handle.stat()).isFile()) {
+    await handle.close();
+    throw new AppError(
+      'invalid_input',
+      `${tarPath} is not a file: give the .tar that docker save wrote`,
+    );
+  }
   const response = await docker.loadImage(handle.createReadStream(), { quiet: true });
   const events = await new Promise<Array<{ stream?: string; error?: string }>>((resolve, reject) =>
     docker.modem.followProgress(response, (error: Error | null, output: unknown[]) =>

@@ -26,8 +26,8 @@ const log = createLogger('runner');
 
 /** How long a stopped container gets between SIGTERM and SIGKILL. */
 export const DEFAULT_STOP_GRACE_SECONDS = 10;
-/** How long to wait for the log stream to end after the container exited. */
-const LOG_DRAIN_MS = 30_000;
+/** How long the log stream may stay silent after the container exited before it is closed. */
+const LOG_IDLE_MS = 30_000;
 
 interface Outcome {
   state: ExecutionState;
@@ -49,6 +49,14 @@ export class DockerLostError extends Error {
 interface DiskFull {
   reason: string;
   removed: CollectedFile[];
+}
+
+/** An adopted container had never been started: the execution is queued again. */
+export class NeverStartedError extends Error {
+  constructor() {
+    super('its container was created but never started');
+    this.name = 'NeverStartedError';
+  }
 }
 
 /** How a run begins: a fresh container, or one an earlier engine started (adoption). */
@@ -90,6 +98,17 @@ export class ExecutionRun {
           ? await this.adopt(execution, this.start.containerId)
           : await this.execute(execution);
     } catch (error) {
+      if (error instanceof NeverStartedError) {
+        executions.update(this.executionId, {
+          state: 'queued',
+          owner: null,
+          startedAt: null,
+          containerId: null,
+        });
+        log.info(`execution ${this.executionId}: ${error.message}; queued again`);
+        this.parts.events.emit('execution.changed', executions.get(this.executionId));
+        return null;
+      }
       if (error instanceof DockerLostError || (this.dockerLost && !isAppError(error))) {
         log.warn(`execution ${this.executionId}: ${errorMessage(error)}; it is reconciled later`);
         return null;
@@ -100,11 +119,15 @@ export class ExecutionRun {
     }
     // The final state is stored before the container is removed: if storing fails (a full
     // disk, a crash), the container is still there for the next reconciliation to finish.
+    // An execution that ended while no engine watched it ended when its container did.
+    const exitedAt = this.exitedWhileAway
+      ? executions.get(this.executionId).containerExitedAt
+      : null;
     executions.update(this.executionId, {
       state: outcome.state,
       stateCause: outcome.cause,
       errorHint: outcome.hint,
-      endedAt: Date.now(),
+      endedAt: exitedAt ?? Date.now(),
     });
     await this.cleanUp();
     const final = executions.get(this.executionId);
@@ -180,6 +203,13 @@ export class ExecutionRun {
     const container = docker.getContainer(containerId);
     this.container = container;
     const inspect = await container.inspect();
+    if (inspect.State.Status === 'created') {
+      // Created but never started (the engine went away in between): nothing ran, so the
+      // container goes and the execution waits in the queue again.
+      await container.remove({ force: true, v: true });
+      this.container = null;
+      throw new NeverStartedError();
+    }
     const startedAt =
       Date.parse(inspect.State.StartedAt) || execution.containerStartedAt || Date.now();
     executions.update(this.executionId, {
@@ -361,21 +391,22 @@ export class ExecutionRun {
         },
       });
     this.parts.docker.modem.demuxStream(stream, sink('stdout'), sink('stderr'));
+    let lastDataAt = Date.now();
+    stream.on('data', () => {
+      lastDataAt = Date.now();
+    });
     const done = new Promise<void>((resolve) => {
-      let drainTimer: NodeJS.Timeout | null = null;
-      const checkExit = setInterval(() => {
-        if (!this.exited) return;
-        clearInterval(checkExit);
-        // A stream that does not end after the exit is cut loose rather than hang the run.
-        drainTimer = setTimeout(() => {
-          log.warn(`log stream of ${this.executionId} did not end after exit; closing it`);
-          (stream as unknown as { destroy?: () => void }).destroy?.();
-          finish();
-        }, LOG_DRAIN_MS);
-      }, 200);
+      // After the exit, a stream that stays silent is cut loose rather than hang the run. It
+      // is idle time that counts: a busy machine may still be reading a long log, and cutting
+      // that would lose lines.
+      const watchdog = setInterval(() => {
+        if (!this.exited || Date.now() - lastDataAt < LOG_IDLE_MS) return;
+        log.warn(`log stream of ${this.executionId} went silent after the exit; closing it`);
+        (stream as unknown as { destroy?: () => void }).destroy?.();
+        finish();
+      }, 1000);
       const finish = () => {
-        clearInterval(checkExit);
-        if (drainTimer) clearTimeout(drainTimer);
+        clearInterval(watchdog);
         resolve();
       };
       stream.on('end', finish);
@@ -457,7 +488,7 @@ export class ExecutionRun {
       () => null,
     );
     const exitCode = state?.ExitCode && state.ExitCode !== 0 ? state.ExitCode : 125;
-    this.parts.executions.update(this.executionId, { exitCode });
+    // No GPU means the action never ran: it has no exit code of its own.
     if (/could not select device driver|nvidia/i.test(message)) {
       return {
         state: 'unprocessable',
@@ -465,6 +496,7 @@ export class ExecutionRun {
         hint: 'install the NVIDIA container toolkit, or set the template to ask for no GPU',
       };
     }
+    this.parts.executions.update(this.executionId, { exitCode });
     return {
       state: 'failed',
       cause: `Docker could not start the command (exit ${exitCode}: ${exitCodeMeaning(exitCode)}): ${message}`,
@@ -537,6 +569,7 @@ export function missionFolderGone(mission: Mission): AppError {
     'not_found',
     `the mission folder ${mission.folder} is gone`,
     undefined,
-    'mount or restore the folder (or register the mission again from its new place), then launch again',
+    'mount or restore the folder, or point the mission at its new place ' +
+      '(kleinkram-actions mission move), then launch again',
   );
 }

@@ -88,6 +88,15 @@ export class Scheduler {
     return this.runs.size;
   }
 
+  /**
+   * Whether there is work for a runner: something queued, running here, or left behind by
+   * an engine that went away (which a runner adopts).
+   */
+  hasWork(): boolean {
+    if (this.runs.size > 0 || this.parts.executions.queued(1).length > 0) return true;
+    return this.reconciler.orphans(new Set()).length > 0;
+  }
+
   status(): RunnerStatus {
     const counts = this.parts.executions.counts();
     return {
