@@ -366,6 +366,9 @@ describe('the app in a browser, on the real core and Docker', () => {
       .locator(`.execution-row[data-execution="${number}"][data-state="running"]`)
       .waitFor({ timeout: RUN_TIMEOUT });
     await ui.screenshot('executions-running');
+    // Docker's stats sample a running container about once a second: a few seconds of
+    // running give the execution page a resource chart to show.
+    await page.waitForTimeout(3000);
     await sleeper.getByRole('button', { name: `Cancel execution #${number}` }).click();
     await page
       .locator(`.execution-row[data-execution="${number}"][data-state="cancelled"]`)
@@ -378,6 +381,11 @@ describe('the app in a browser, on the real core and Docker', () => {
 
     await sleeper.getByRole('link', { name: `#${number}` }).click();
     await page.getByTestId('execution-state').locator('[data-state="cancelled"]').waitFor();
+    const usage = ui.engine.resourceUsage(stored!.id);
+    expect(usage?.sampleCount).toBeGreaterThan(1);
+    const resources = page.getByRole('region', { name: 'Resources' });
+    await resources.waitFor();
+    expect(await resources.locator('svg polyline').count()).toBe(2);
     await ui.screenshot('execution-cancelled');
   });
 });

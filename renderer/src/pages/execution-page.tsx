@@ -25,6 +25,7 @@ import { useExecutionStore } from '../stores/execution-store.js';
 import { useRunnerStore } from '../stores/runner-store.js';
 import { routeHref } from '../stores/route-store.js';
 import { LogViewer } from './log-viewer.js';
+import { ResourceChart } from './resource-chart.js';
 
 export function ExecutionPage({ executionId }: { executionId: string }): ReactElement {
   const { execution, error, open, close } = useExecutionStore();
@@ -46,6 +47,7 @@ export function ExecutionPage({ executionId }: { executionId: string }): ReactEl
       {execution ? (
         <>
           <ExecutionHeader execution={execution} />
+          <ResourceChart />
           <LogViewer executionId={execution.id} ended={isFinalState(execution.state)} />
           <div className="execution-columns">
             <ArtifactsSection execution={execution} />

@@ -6,6 +6,7 @@ import type {
   Artifact,
   AuditEvent,
   Execution,
+  ResourceUsage,
   TemplateVersion,
 } from '../../../main/shared/domain.js';
 import { EXECUTION_STATES } from '../../../main/shared/domain.js';
@@ -26,6 +27,8 @@ interface ExecutionState {
   artifactsError: ErrorValue | null;
   audit: AuditEvent[];
   auditError: ErrorValue | null;
+  /** CPU and memory sampled while it ran; null before the first samples. */
+  resources: ResourceUsage | null;
   cancelling: boolean;
   cancelError: ErrorValue | null;
   open(executionId: string): Promise<void>;
@@ -44,6 +47,7 @@ export const useExecutionStore = create<ExecutionState>((set, get) => ({
   artifactsError: null,
   audit: [],
   auditError: null,
+  resources: null,
   cancelling: false,
   cancelError: null,
 
@@ -57,6 +61,7 @@ export const useExecutionStore = create<ExecutionState>((set, get) => ({
       artifactsError: null,
       audit: [],
       auditError: null,
+      resources: null,
       cancelError: null,
     });
     try {
@@ -95,12 +100,15 @@ export const useExecutionStore = create<ExecutionState>((set, get) => ({
   async refreshArtifacts() {
     const executionId = get().executionId;
     if (!executionId) return;
-    const [artifacts, audit] = await Promise.allSettled([
+    const [artifacts, audit, resources] = await Promise.allSettled([
       request('artifacts.list', { execution: executionId }),
       request('audit.list', { execution: executionId }),
+      request('executions.resources', { execution: executionId }),
     ]);
     if (get().executionId !== executionId) return;
     set({
+      // Usage is extra information: a failure to read it leaves the last one shown.
+      resources: resources.status === 'fulfilled' ? resources.value : get().resources,
       artifacts: artifacts.status === 'fulfilled' ? artifacts.value : get().artifacts,
       artifactsError: artifacts.status === 'rejected' ? toErrorValue(artifacts.reason) : null,
       audit: audit.status === 'fulfilled' ? audit.value : get().audit,
