@@ -130,9 +130,11 @@ export function runWorker<J extends WorkerJob>(
 
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return 'n/a';
-  if (ms < 1) return `${(ms * 1000).toFixed(0)} µs`;
-  if (ms < 10) return `${ms.toFixed(2)} ms`;
-  if (ms < 1000) return `${ms.toFixed(0)} ms`;
+  // Docker's timestamps are whole milliseconds: a phase near zero can come out at -1 ms.
+  const size = Math.abs(ms);
+  if (size < 1) return `${(ms * 1000).toFixed(0)} µs`;
+  if (size < 10) return `${ms.toFixed(2)} ms`;
+  if (size < 1000) return `${ms.toFixed(0)} ms`;
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
