@@ -8,31 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionDirs } from '../../main/core/paths.js';
 import { exampleTemplates } from '../../main/core/resources.js';
 import { FIXTURES, openTestEngine } from '../helpers/engine.js';
+import { WALK_BAG_MESSAGES, WALK_BAG_TOPICS, type BagSummary } from '../helpers/fixtures.js';
 
 const engine = openTestEngine();
-
-const GROUND_TRUTH_TOPICS: Record<string, number> = {
-  '/rosout': 10,
-  '/tf': 2688,
-  '/tf_static': 1,
-  '/turtle1/cmd_vel': 357,
-  '/turtle1/color_sensor': 1351,
-  '/turtle1/pose': 1344,
-  '/turtle2/cmd_vel': 208,
-  '/turtle2/color_sensor': 1344,
-  '/turtle2/pose': 1344,
-};
-
-interface BagSummary {
-  path: string;
-  status: 'ok' | 'damaged';
-  messages: number;
-  topics: Record<string, { messages: number }>;
-  start: number;
-  end: number;
-  duration: number;
-  error: string | null;
-}
 
 async function summarise(missionName: string) {
   const folder = path.join(FIXTURES, missionName);
@@ -64,12 +42,12 @@ describe('bag summary example', () => {
     for (const name of ['walk_2019-03-14.bag', 'walk_2019-03-14_lz4.bag']) {
       const bag = byPath.get(name)!;
       expect(bag.status).toBe('ok');
-      expect(bag.messages).toBe(8647);
+      expect(bag.messages).toBe(WALK_BAG_MESSAGES);
       expect(Object.keys(bag.topics)).toHaveLength(9);
       const counts = Object.fromEntries(
         Object.entries(bag.topics).map(([topic, info]) => [topic, info.messages]),
       );
-      expect(counts).toEqual(GROUND_TRUTH_TOPICS);
+      expect(counts).toEqual(WALK_BAG_TOPICS);
       expect(bag.start).toBeCloseTo(1396293887.844784, 5);
       expect(bag.end).toBeCloseTo(1396293909.54487, 5);
       expect(bag.duration).toBeCloseTo(21.7, 2);

@@ -12,31 +12,12 @@ import type { Locator } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { PROJECT_ROOT } from '../helpers/engine.js';
+import { WALK_BAG_TOPICS, type BagSummary } from '../helpers/fixtures.js';
 import { startUi, type UiHarness } from './harness.js';
 
 const LAB_RUN_01 = '../shared/fixtures/missions/lab-run-01';
 const LAB_RUN_02 = '../shared/fixtures/missions/lab-run-02';
 const BAG_SUMMARY_YAML = path.join(PROJECT_ROOT, 'resources/actions/bag-summary/template.yaml');
-
-/** ../shared/fixtures/README.md, "Ground truth". */
-const GROUND_TRUTH_TOPICS: Record<string, number> = {
-  '/rosout': 10,
-  '/tf': 2688,
-  '/tf_static': 1,
-  '/turtle1/cmd_vel': 357,
-  '/turtle1/color_sensor': 1351,
-  '/turtle1/pose': 1344,
-  '/turtle2/cmd_vel': 208,
-  '/turtle2/color_sensor': 1344,
-  '/turtle2/pose': 1344,
-};
-
-interface BagSummary {
-  path: string;
-  status: string;
-  messages: number;
-  topics: Record<string, { messages: number }>;
-}
 
 const RUN_TIMEOUT = 120_000;
 
@@ -230,7 +211,7 @@ describe('the app in a browser, on the real core and Docker', () => {
       const counts = Object.fromEntries(
         Object.entries(bag.topics).map(([topic, info]) => [topic, info.messages]),
       );
-      expect(counts).toEqual(GROUND_TRUTH_TOPICS);
+      expect(counts).toEqual(WALK_BAG_TOPICS);
     }
 
     const [zip] = await Promise.all([
