@@ -179,17 +179,24 @@ export class ExecutionRun {
 
     // Registered before start, so an exit that comes at once is not missed.
     const exit = this.waitForExit(container, 'next-exit');
+    // Attached before the start, like `docker run`: the output arrives as it is written,
+    // without the daemon reading it back from its log file (which costs twice the time for a
+    // long log). Docker's log file stays the record that adoption replays after a crash.
+    const output = (await this.docker(() =>
+      container.attach({ stream: true, stdout: true, stderr: true }),
+    )) as unknown as NodeJS.ReadableStream;
     try {
       await container.start();
     } catch (error) {
+      (output as unknown as { destroy?: () => void }).destroy?.();
       return this.startFailed(container, error);
     }
-    const inspect = await container.inspect();
-    const startedAt = Date.parse(inspect.State.StartedAt) || Date.now();
+    // The container's own start time is read after the exit; this is near enough for now.
+    const startedAt = Date.now();
     executions.update(this.executionId, { state: 'running', containerStartedAt: startedAt });
     this.parts.events.emit('execution.changed', executions.get(this.executionId));
     log.info(`execution ${this.executionId} started in container ${container.id.slice(0, 12)}`);
-    return this.superviseUntilExit(container, version, exit, startedAt);
+    return this.superviseUntilExit(container, version, exit, startedAt, output);
   }
 
   /**
@@ -239,6 +246,7 @@ export class ExecutionRun {
     version: TemplateVersion,
     exit: Promise<number>,
     startedAt: number,
+    output?: NodeJS.ReadableStream,
   ): Promise<Outcome> {
     const { executions } = this.parts;
     this.armRuntimeLimit(version, startedAt);
@@ -246,7 +254,7 @@ export class ExecutionRun {
 
     const sampler = new ResourceSampler(startedAt);
     void sampler.start(container);
-    const logs = await this.followLogs(container);
+    const logs = await this.followLogs(container, output);
     let statusCode: number;
     let after: Docker.ContainerInspectInfo;
     try {
@@ -275,7 +283,13 @@ export class ExecutionRun {
     const exitCode = after.State.ExitCode ?? statusCode;
     const oomKilled = after.State.OOMKilled === true;
     const finishedAt = Date.parse(after.State.FinishedAt) || Date.now();
-    executions.update(this.executionId, { exitCode, oomKilled, containerExitedAt: finishedAt });
+    const realStart = Date.parse(after.State.StartedAt);
+    executions.update(this.executionId, {
+      exitCode,
+      oomKilled,
+      containerExitedAt: finishedAt,
+      containerStartedAt: realStart > 0 ? realStart : undefined,
+    });
     const diskFull = full ? this.diskFullOutcome(full) : await this.collectArtifacts(dirs.out);
     if (diskFull) return diskFull;
     return this.outcomeOfExit(version, exitCode, oomKilled);
@@ -376,13 +390,15 @@ export class ExecutionRun {
    * exited, because a stream cut by a lost engine is replayed later and a half line taken
    * as whole now would make that replay skip the rest of it.
    */
-  private async followLogs(container: Docker.Container) {
+  private async followLogs(container: Docker.Container, attached?: NodeJS.ReadableStream) {
     const { logs, events } = this.parts;
     const writer = new LogWriter(logs, events, this.executionId);
     const decoder = new LogDecoder((line) => writer.push(line));
-    const stream = (await this.docker(() =>
-      container.logs({ follow: true, stdout: true, stderr: true }),
-    )) as unknown as NodeJS.ReadableStream;
+    const stream =
+      attached ??
+      ((await this.docker(() =>
+        container.logs({ follow: true, stdout: true, stderr: true }),
+      )) as unknown as NodeJS.ReadableStream);
     const sink = (name: 'stdout' | 'stderr') =>
       new Writable({
         write(chunk: Buffer, _encoding, done) {
