@@ -8,6 +8,16 @@ log() { printf '[setup] %s\n' "$*"; }
 
 bash scripts/docker-up.sh
 
+# The UI tests drive Debian's Chromium: Playwright's own browser download cannot work offline.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing Chromium for the UI tests"
+    apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  else
+    log "Chromium is missing: the UI tests need it (sudo apt-get install chromium)"
+  fi
+fi
+
 # The Electron binary cannot be fetched on offline lab machines; the engine and the CLI do not
 # need it (the desktop build does: see the README).
 export ELECTRON_SKIP_BINARY_DOWNLOAD="${ELECTRON_SKIP_BINARY_DOWNLOAD:-1}"
