@@ -83,34 +83,14 @@ export function TemplateVersionsPage({ templateId }: { templateId: string }): Re
         <section className="diff-section" aria-labelledby="diff-title">
           <h2 id="diff-title">What changed</h2>
           <div className="toolbar">
-            <div className="form-field inline">
-              <label htmlFor={ids.from}>From</label>
-              <select
-                id={ids.from}
-                value={from ?? ''}
-                onChange={(event) => setFrom(Number(event.target.value))}
-              >
-                {versions.map((version) => (
-                  <option key={version.version} value={version.version}>
-                    v{version.version}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="form-field inline">
-              <label htmlFor={ids.to}>To</label>
-              <select
-                id={ids.to}
-                value={to ?? ''}
-                onChange={(event) => setTo(Number(event.target.value))}
-              >
-                {versions.map((version) => (
-                  <option key={version.version} value={version.version}>
-                    v{version.version}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <VersionSelect
+              id={ids.from}
+              label="From"
+              versions={versions}
+              value={from}
+              onChange={setFrom}
+            />
+            <VersionSelect id={ids.to} label="To" versions={versions} value={to} onChange={setTo} />
           </div>
           <ErrorNotice error={diffError} title="Could not compare the versions" />
           {from === to ? (
@@ -243,6 +223,31 @@ function VersionDiff({ diff }: { diff: VersionDiffDto }): ReactElement {
             }),
         )}
       </pre>
+    </div>
+  );
+}
+
+function VersionSelect(props: {
+  id: string;
+  label: string;
+  versions: TemplateVersion[];
+  value: number | null | undefined;
+  onChange: (version: number) => void;
+}): ReactElement {
+  return (
+    <div className="form-field inline">
+      <label htmlFor={props.id}>{props.label}</label>
+      <select
+        id={props.id}
+        value={props.value ?? ''}
+        onChange={(event) => props.onChange(Number(event.target.value))}
+      >
+        {props.versions.map((version) => (
+          <option key={version.version} value={version.version}>
+            v{version.version}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
