@@ -76,7 +76,9 @@ export class LogStore {
     }
     params.push(query.limit ?? 1000);
     const rows = this.db
-      .prepare(`SELECT * FROM log_lines WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
+      .prepare(
+        `SELECT seq, stream, time, text, cut FROM log_lines WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
+      )
       .all(...params) as LogRow[];
     return rows.map(toLine);
   }
