@@ -5,7 +5,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
-export const BENCHMARK_IDS = ['1', '2', '3', '4', '5', '6'] as const;
+export const BENCHMARK_IDS = ['1', '2', '3', '4', '5', '6', '7'] as const;
 export type BenchmarkId = (typeof BENCHMARK_IDS)[number];
 
 export interface BenchConfig {
@@ -23,6 +23,10 @@ export interface BenchConfig {
   missionFileKiB: number;
   storeExecutions: number;
   storeLogLines: number;
+  /** Benchmark 7: lines a second the streaming action prints. */
+  uiRate: number;
+  /** Benchmark 7: seconds each side is measured for in the page. */
+  uiWindowSeconds: number;
   /** Where generated missions, artifact copies and data directories go. */
   tmpDir: string;
   /** Rewrite the results block of BENCHMARKS.md. */
@@ -42,6 +46,8 @@ const FULL = {
   missionFileKiB: 500,
   storeExecutions: 100_000,
   storeLogLines: 10_000_000,
+  uiRate: 20_000,
+  uiWindowSeconds: 5,
 };
 
 const QUICK: typeof FULL = {
@@ -54,10 +60,12 @@ const QUICK: typeof FULL = {
   missionFileKiB: 100,
   storeExecutions: 10_000,
   storeLogLines: 500_000,
+  uiRate: 20_000,
+  uiWindowSeconds: 2,
 };
 
-const FULL_ROUNDS: Record<BenchmarkId, number> = { 1: 9, 2: 3, 3: 3, 4: 3, 5: 3, 6: 7 };
-const QUICK_ROUNDS: Record<BenchmarkId, number> = { 1: 2, 2: 2, 3: 2, 4: 2, 5: 2, 6: 2 };
+const FULL_ROUNDS: Record<BenchmarkId, number> = { 1: 9, 2: 3, 3: 3, 4: 3, 5: 3, 6: 7, 7: 7 };
+const QUICK_ROUNDS: Record<BenchmarkId, number> = { 1: 2, 2: 2, 3: 2, 4: 2, 5: 2, 6: 2, 7: 2 };
 
 const NUMERIC: Record<string, keyof typeof FULL> = {
   'burst-actions': 'burstActions',
@@ -69,13 +77,15 @@ const NUMERIC: Record<string, keyof typeof FULL> = {
   'mission-kib': 'missionFileKiB',
   'store-executions': 'storeExecutions',
   'store-lines': 'storeLogLines',
+  'ui-rate': 'uiRate',
+  'ui-window': 'uiWindowSeconds',
 };
 
 export const USAGE = `npm run bench -- [options]
 
   --quick               small sizes and 2 rounds, for development (does not write BENCHMARKS.md)
   --only 1,3,6          run only these benchmarks
-  --rounds N            rounds for every benchmark (default 1:9 2:3 3:3 4:3 5:3 6:7)
+  --rounds N            rounds for every benchmark (default 1:9 2:3 3:3 4:3 5:3 6:7 7:7)
   --burst-actions N     benchmark 2: actions launched at once (50)
   --cpu-cores N         CPU cores each template asks for (1); sets the engine's concurrency
   --log-lines N         benchmark 3: lines the action prints (1000000)
@@ -85,8 +95,11 @@ export const USAGE = `npm run bench -- [options]
   --mission-kib N       benchmark 5: KiB per file (500)
   --store-executions N  benchmark 6: executions in the store (100000)
   --store-lines N       benchmark 6: log lines in the store (10000000)
+  --ui-rate N           benchmark 7: lines a second the action prints (20000)
+  --ui-window N         benchmark 7: seconds each side is measured in the page (5)
   --tmp-dir DIR         where generated data goes (the system's temp folder)
-  --write / --no-write  rewrite the results in BENCHMARKS.md (default: only for a full run)
+  --write / --no-write  rewrite the results in BENCHMARKS.md (default: only for a full run;
+                        with --only, --write replaces just those rows)
   --keep-image          keep the busybox image afterwards
   --cpu-prof            profile the engine side's timed part and print where its time went
 
@@ -154,7 +167,7 @@ export function parseConfig(argv: string[]): BenchConfig | 'help' {
     const chosen = onlyText.split(',').map((part) => part.trim());
     const unknown = chosen.filter((id) => !(BENCHMARK_IDS as readonly string[]).includes(id));
     if (unknown.length > 0) {
-      throw new Error(`--only takes benchmark numbers 1 to 6, not ${unknown.join(', ')}`);
+      throw new Error(`--only takes benchmark numbers 1 to 7, not ${unknown.join(', ')}`);
     }
     only = new Set(chosen as BenchmarkId[]);
   }

@@ -15,6 +15,8 @@ export interface BenchContext {
   /** Unique per run: names baseline containers so an interrupted run can remove them. */
   runId: string;
   worker<J extends WorkerJob>(job: J): Promise<WorkerResult<J>>;
+  /** Registers an engine store whose containers must go when the run ends or is interrupted. */
+  onStore(storeId: string): void;
   emit(row: Row): void;
   progress(text: string): void;
   /** Registers a folder to remove at the end, also when the run is interrupted. */

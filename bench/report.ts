@@ -22,6 +22,24 @@ export interface Row {
   notes: string[];
   /** Set when the app did not do the whole workload (lines lost, say): the goal is missed. */
   broken?: string;
+  /**
+   * The table cells of a row whose figures are not one duration per side (benchmark 7 has a
+   * longest task and a frame rate on each side); when set they replace the timed columns.
+   */
+  cells?: RowCells;
+  /** Per-round figures of such a row, listed instead of the app and baseline durations. */
+  details?: string[];
+}
+
+export interface RowCells {
+  app: string;
+  base: string;
+  ratio: string;
+  goal: string;
+  meets: boolean | null;
+  appRss: string;
+  baseRss: string;
+  rounds: number;
 }
 
 export function newRow(id: string, workload: string, baseline: string, goal: Goal): Row {
@@ -102,33 +120,49 @@ export function tableHeader(): string {
   return `| ${HEADER.join(' | ')} |\n|${HEADER.map(() => ' --- ').join('|')}|`;
 }
 
-export function tableRow(row: Row): string {
-  const summary = summarize(row);
-  const cells = [
-    row.id,
-    row.workload,
-    row.baseline,
-    formatMs(summary.appMs),
-    formatMs(summary.baseMs),
-    Number.isFinite(summary.ratio) ? summary.ratio.toFixed(2) : 'n/a',
-    goalText(row.goal),
-    summary.meets === null ? '—' : summary.meets ? 'yes' : '**no**',
-    formatKb(row.appRssKb),
-    formatKb(row.baseRssKb),
-    String(Math.min(row.app.length, row.base.length)),
-  ];
-  return `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
+function meetsText(meets: boolean | null): string {
+  if (meets === null) return '—';
+  return meets ? 'yes' : '**no**';
 }
 
-export const UI_PLACEHOLDER_ROW =
-  '| 7 | the UI log viewer while an action streams 20,000 lines a second (Playwright in ' +
-  'Chromium) | the same page with the stream paused | not measured yet | not measured yet | — | ' +
-  'longest task ≤ 50 ms, ≥ 50 frames per second | — | — | — | 0 |';
+export function tableRow(row: Row): string {
+  const summary = summarize(row);
+  const own = row.cells;
+  const cells = own
+    ? [
+        row.id,
+        row.workload,
+        row.baseline,
+        own.app,
+        own.base,
+        own.ratio,
+        own.goal,
+        meetsText(own.meets),
+        own.appRss,
+        own.baseRss,
+        String(own.rounds),
+      ]
+    : [
+        row.id,
+        row.workload,
+        row.baseline,
+        formatMs(summary.appMs),
+        formatMs(summary.baseMs),
+        Number.isFinite(summary.ratio) ? summary.ratio.toFixed(2) : 'n/a',
+        goalText(row.goal),
+        meetsText(summary.meets),
+        formatKb(row.appRssKb),
+        formatKb(row.baseRssKb),
+        String(Math.min(row.app.length, row.base.length)),
+      ];
+  return `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
+}
 
 export function rowDetails(row: Row): string {
   const all = (values: number[]) => values.map(formatMs).join(', ');
   const broken = row.broken ? [`**the app did not do the whole workload: ${row.broken}**`] : [];
-  return [...broken, `app: ${all(row.app)}`, `baseline: ${all(row.base)}`, ...row.notes].join('; ');
+  const rounds = row.details ?? [`app: ${all(row.app)}`, `baseline: ${all(row.base)}`];
+  return [...broken, ...rounds, ...row.notes].join('; ');
 }
 
 const START = '<!-- bench:results:start -->';
@@ -145,4 +179,30 @@ export function writeResults(file: string, block: string): void {
       ? current.slice(0, start) + fresh + current.slice(end + END.length)
       : `# Benchmarks\n\n${fresh}\n${current}`;
   fs.writeFileSync(file, next);
+}
+
+/**
+ * Puts the rows of a partial run into the results block of BENCHMARKS.md in place of the same
+ * rows of an earlier run, keeping every other row's figures: a slow benchmark need not be
+ * rerun to publish a new one. Each merged row's details say which run it came from.
+ */
+export function mergeResults(file: string, rows: Row[], runText: string): void {
+  const current = fs.readFileSync(file, 'utf8');
+  const start = current.indexOf(START);
+  const end = current.indexOf(END);
+  if (start === -1 || end < start) throw new Error(`${file} has no results block to merge into`);
+  const lines = current.slice(start, end).split('\n');
+  const lastIndex = (test: (line: string) => boolean) =>
+    lines.reduce((found, line, index) => (test(line) ? index : found), -1);
+  for (const row of rows) {
+    const tableLine = tableRow(row);
+    const detailLine = `- **${row.id}**: (${runText}) ${rowDetails(row)}`;
+    const atRow = lines.findIndex((line) => line.startsWith(`| ${row.id} |`));
+    if (atRow !== -1) lines[atRow] = tableLine;
+    else lines.splice(lastIndex((line) => /^\| \d/.test(line)) + 1, 0, tableLine);
+    const atDetail = lines.findIndex((line) => line.startsWith(`- **${row.id}**:`));
+    if (atDetail !== -1) lines[atDetail] = detailLine;
+    else lines.splice(lastIndex((line) => line.startsWith('- **')) + 1, 0, detailLine);
+  }
+  fs.writeFileSync(file, current.slice(0, start) + lines.join('\n') + current.slice(end));
 }

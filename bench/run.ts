@@ -21,10 +21,11 @@ import {
   rowDetails,
   tableHeader,
   tableRow,
-  UI_PLACEHOLDER_ROW,
+  mergeResults,
   writeResults,
   type Row,
 } from './report.js';
+import { CHROMIUM, UI_IMAGE, uiLogStream } from './ui-benchmark.js';
 import type { WorkerJob } from './worker-protocol.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,6 +38,7 @@ const BENCHMARKS: Record<BenchmarkId, (ctx: BenchContext) => Promise<void>> = {
   4: artifacts,
   5: missionScan,
   6: bigStore,
+  7: uiLogStream,
 };
 
 function out(text: string): void {
@@ -113,6 +115,15 @@ async function preflight(config: BenchConfig, leftovers: Leftovers): Promise<voi
       });
     }
   }
+  if (config.only.has('7')) {
+    if (!fs.existsSync(CHROMIUM)) {
+      throw new Error(`benchmark 7 needs Chromium at ${CHROMIUM}: apt-get install -y chromium`);
+    }
+    if (!imagePresent(UI_IMAGE)) {
+      out(`pulling ${UI_IMAGE} for benchmark 7 (its perl paces the log stream)`);
+      execFileSync('docker', ['pull', UI_IMAGE], { stdio: 'inherit' });
+    }
+  }
   if (!hasGnuTime) {
     out('note: /usr/bin/time is missing (apt-get install -y time): baseline memory is n/a');
   }
@@ -164,13 +175,10 @@ function resultsBlock(
     '',
     tableHeader(),
     ...rows.map(tableRow),
-    UI_PLACEHOLDER_ROW,
     '',
     'Every round of every row, and what was checked or seen:',
     '',
     ...rows.map((row) => `- **${row.id}**: ${rowDetails(row)}`),
-    '- **7**: not measured yet: the desktop UI and its log viewer are being built; the ' +
-      'benchmark needs them to drive Chromium with Playwright.',
   ].join('\n');
 }
 
@@ -219,6 +227,7 @@ async function main(): Promise<number> {
         onStore: (id) => leftovers.stores.add(id),
       });
     },
+    onStore: (id) => leftovers.stores.add(id),
     emit: (row) => {
       rows.push(row);
       if (!headerShown) out(`\n${tableHeader()}`);
@@ -266,7 +275,6 @@ async function main(): Promise<number> {
 
     out(`\n${tableHeader()}`);
     for (const row of rows) out(tableRow(row));
-    if (config.only.size === BENCHMARK_IDS.length) out(UI_PLACEHOLDER_ROW);
 
     const minutes = ((performance.now() - started) / 60_000).toFixed(1);
     const loadText = `${load.describe()}; the whole run took ${minutes} min`;
@@ -280,7 +288,16 @@ async function main(): Promise<number> {
 
     if (config.write && failures.length === 0) {
       const file = path.join(ROOT, 'BENCHMARKS.md');
-      writeResults(file, resultsBlock(config, machine, loadText, idle.maxRssKb, rows));
+      if (config.only.size === BENCHMARK_IDS.length) {
+        writeResults(file, resultsBlock(config, machine, loadText, idle.maxRssKb, rows));
+      } else {
+        // A partial run replaces only its own rows; the others keep the figures of their run.
+        const runText =
+          `measured separately: ${machine.date}, \`npm run bench -- --only ` +
+          `${[...config.only].join(',')}\` (${describeRun(config)}); ` +
+          loadText;
+        mergeResults(file, rows, runText);
+      }
       out(`\nwrote the results into ${file}`);
     } else if (config.write) {
       out(`\nBENCHMARKS.md left as it was: benchmark(s) ${failures.join(', ')} failed`);
