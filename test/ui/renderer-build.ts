@@ -61,6 +61,9 @@ export async function ensureRendererBuilt(): Promise<void> {
       {
         cwd: PROJECT_ROOT,
         stdio: 'pipe',
+        // vitest sets NODE_ENV=test, which would make vite bundle React's development build:
+        // the tests and `serve` must get what the app ships.
+        env: { ...process.env, NODE_ENV: 'production' },
       },
     );
   } finally {
