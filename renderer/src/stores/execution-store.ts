@@ -38,8 +38,8 @@ interface ExecutionState {
   cancel(): Promise<void>;
 }
 
-export const useExecutionStore = create<ExecutionState>((set, get) => ({
-  executionId: null,
+/** What the page shows before an execution's data has arrived; opening one starts here again. */
+const NOTHING_LOADED = {
   execution: null,
   error: null,
   version: null,
@@ -48,22 +48,16 @@ export const useExecutionStore = create<ExecutionState>((set, get) => ({
   audit: [],
   auditError: null,
   resources: null,
-  cancelling: false,
   cancelError: null,
+} satisfies Partial<ExecutionState>;
+
+export const useExecutionStore = create<ExecutionState>((set, get) => ({
+  executionId: null,
+  ...NOTHING_LOADED,
+  cancelling: false,
 
   async open(executionId) {
-    set({
-      executionId,
-      execution: null,
-      error: null,
-      version: null,
-      artifacts: [],
-      artifactsError: null,
-      audit: [],
-      auditError: null,
-      resources: null,
-      cancelError: null,
-    });
+    set({ executionId, ...NOTHING_LOADED });
     try {
       const execution = await request('executions.get', { execution: executionId });
       if (get().executionId !== executionId) return;
