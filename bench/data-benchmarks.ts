@@ -1,5 +1,7 @@
 // Benchmarks 5 and 6: the engine's work on files and on its store, against find, sha256sum
 // and the sqlite3 shell.
+import { EXECUTION_SELECT } from '../main/core/executions.js';
+import { LOG_LINE_COLUMNS } from '../main/core/logs.js';
 import { alternate, freeBytes, sh, syncDisks, type BenchContext } from './context.js';
 import { formatMs, median, timeCommand } from './measure.js';
 import { generateMission } from './mission-fixture.js';
@@ -86,30 +88,27 @@ const OPEN_SQL = [
   'PRAGMA foreign_keys = ON;',
   'PRAGMA busy_timeout = 10000;',
   'PRAGMA synchronous = NORMAL;',
+  `PRAGMA journal_size_limit = ${64 * 1024 * 1024};`,
   'PRAGMA user_version;',
   "SELECT value FROM meta WHERE key = 'store_id';",
 ].join('\n');
 
 // The statements ExecutionStore.list and LogStore.read prepare, with the values written in.
-const LIST_SQL =
-  'SELECT e.*, v.name AS template_name, m.name AS mission_name, m.project_id, ' +
-  'p.name AS project_name FROM executions e ' +
-  'JOIN template_versions v ON v.template_id = e.template_id AND v.version = e.template_version ' +
-  'JOIN missions m ON m.id = e.mission_id JOIN projects p ON p.id = m.project_id ' +
-  'ORDER BY e.number DESC LIMIT 100;';
+const LIST_SQL = `${EXECUTION_SELECT.trim().replace(/\s+/g, ' ')} ORDER BY e.number DESC LIMIT 100;`;
 
 const PAGE_SIZE = 1000;
 
 function pageSql(executionId: string, afterSeq: number): string {
   return (
-    `SELECT * FROM log_lines WHERE execution_id = '${executionId}' AND seq > ${afterSeq} ` +
+    `SELECT ${LOG_LINE_COLUMNS} FROM log_lines WHERE execution_id = '${executionId}' ` +
+    `AND seq > ${afterSeq} ` +
     `ORDER BY seq LIMIT ${PAGE_SIZE};`
   );
 }
 
 function searchSql(executionId: string, search: string): string {
   return (
-    `SELECT * FROM log_lines WHERE execution_id = '${executionId}' AND seq > 0 ` +
+    `SELECT ${LOG_LINE_COLUMNS} FROM log_lines WHERE execution_id = '${executionId}' AND seq > 0 ` +
     `AND text LIKE '%${search}%' ESCAPE '\\' ORDER BY seq LIMIT ${PAGE_SIZE};`
   );
 }

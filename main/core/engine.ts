@@ -65,7 +65,7 @@ export class Engine {
   readonly artifacts: ArtifactService;
   readonly events = new EventBus();
   readonly layout: DataLayout;
-  readonly docker: Docker;
+  private dockerClient: Docker | null = null;
   private readonly db: Db;
   private readonly scheduler: Scheduler;
   private readonly parts: EngineParts;
@@ -85,7 +85,6 @@ export class Engine {
     }
     if (options.logToFile) configureLogging(this.layout.root);
     this.db = openDatabase(this.layout.database);
-    this.docker = createDockerClient(options.docker);
     this.projects = new ProjectService(this.db);
     this.missions = new MissionService(this.db, this.projects);
     this.templates = new TemplateService(this.db);
@@ -111,9 +110,14 @@ export class Engine {
       pidsLimit: options.pidsLimit ?? 1024,
       diskReserveBytes: options.diskReserveBytes ?? DEFAULT_DISK_RESERVE_BYTES,
     };
+    const lazyDocker = () => (this.dockerClient ??= createDockerClient(options.docker));
     this.parts = {
       db: this.db,
-      docker: this.docker,
+      // The Docker client is made on first use: commands that only read the store never
+      // need one, and opening the engine stays as cheap as opening its SQLite file.
+      get docker() {
+        return lazyDocker();
+      },
       layout: this.layout,
       storeId: storeId(this.db),
       instanceId: randomUUID(),
@@ -132,6 +136,10 @@ export class Engine {
 
   static open(options: EngineOptions): Engine {
     return new Engine(options);
+  }
+
+  get docker(): Docker {
+    return this.parts.docker;
   }
 
   get runnerOptions(): Readonly<RunnerOptions> {

@@ -3,20 +3,17 @@
 import type { LogLine, LogStream } from '../shared/domain.js';
 import type { Db } from './store/database.js';
 
-interface LogRow {
-  seq: number;
-  stream: LogStream;
-  time: number;
-  text: string;
-  cut: number;
-}
+// Rows are read as arrays (`.raw()`) in this column order: a page of a thousand lines then
+// builds one object per line instead of two, which is most of what a read costs.
+type LogRow = [seq: number, stream: LogStream, time: number, text: string, cut: number];
+export const LOG_LINE_COLUMNS = 'seq, stream, time, text, cut';
 
 const toLine = (row: LogRow): LogLine => ({
-  seq: row.seq,
-  stream: row.stream,
-  time: row.time,
-  text: row.text,
-  cut: row.cut === 1,
+  seq: row[0],
+  stream: row[1],
+  time: row[2],
+  text: row[3],
+  cut: row[4] === 1,
 });
 
 export interface NewLogLine {
@@ -77,8 +74,9 @@ export class LogStore {
     params.push(query.limit ?? 1000);
     const rows = this.db
       .prepare(
-        `SELECT seq, stream, time, text, cut FROM log_lines WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
+        `SELECT ${LOG_LINE_COLUMNS} FROM log_lines WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
       )
+      .raw()
       .all(...params) as LogRow[];
     return rows.map(toLine);
   }

@@ -13,6 +13,9 @@ import { NAME_PATTERN, NAME_RULE, type ProjectService } from './projects.js';
 import type { Db } from './store/database.js';
 
 const log = createLogger('missions');
+/** Hashes are committed every this many files, or this often, whichever comes first. */
+const HASH_BATCH_FILES = 200;
+const HASH_BATCH_MS = 1000;
 
 interface MissionRow {
   id: string;
@@ -243,12 +246,30 @@ export class MissionService {
       'UPDATE mission_files SET sha256 = ?, hashed_size = ?, hashed_mtime_ms = ? ' +
         'WHERE mission_id = ? AND path = ?',
     );
+    // Hashes are stored a batch at a time: one commit per file cost more than hashing a small
+    // one. A crash loses at most the last batch, which the next run computes again.
+    const storeBatch = this.db.transaction((batch: Array<[string, MissionFileRow]>) => {
+      for (const [digest, row] of batch) {
+        store.run(digest, row.size, row.mtime_ms, missionId, row.path);
+      }
+    });
+    let batch: Array<[string, MissionFileRow]> = [];
+    let batchStartedAt = Date.now();
     let done = 0;
-    for (const row of stale) {
-      const file = path.join(mission.folder, row.path);
-      const digest = await sha256File(file);
-      store.run(digest, row.size, row.mtime_ms, missionId, row.path);
-      onProgress?.(++done, stale.length);
+    try {
+      for (const row of stale) {
+        const digest = await sha256File(path.join(mission.folder, row.path));
+        batch.push([digest, row]);
+        if (batch.length >= HASH_BATCH_FILES || Date.now() - batchStartedAt >= HASH_BATCH_MS) {
+          storeBatch(batch);
+          batch = [];
+          batchStartedAt = Date.now();
+        }
+        onProgress?.(++done, stale.length);
+      }
+    } finally {
+      // What was hashed before a file failed (gone, unreadable) is kept.
+      if (batch.length > 0) storeBatch(batch);
     }
     return this.files(missionId);
   }

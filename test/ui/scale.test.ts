@@ -117,3 +117,67 @@ describe('large lists', () => {
     await ui.screenshot('execution-million-lines');
   }, 300_000);
 });
+
+describe('following the tail', () => {
+  it('stops when the user scrolls up and comes back with the button or at the end', async () => {
+    const { engine, page } = ui;
+    const mission = await addMission(engine);
+    engine.templates.create(
+      shellTemplate('ticker', 'for i in $(seq 1 3000); do echo "tick $i"; sleep 0.01; done', {
+        maxRuntimeSeconds: 300,
+      }),
+      'test',
+    );
+    const execution = engine.launch({ template: 'ticker', mission: mission.id });
+    await page.goto(ui.url(`#/executions/${execution.id}`));
+    // The search of the test before stays set across executions, as it does for a user.
+    await page.getByLabel('Search the log').fill('');
+    const scroller = page.getByTestId('log-scroller');
+    const follow = page.getByRole('button', { name: 'Follow the tail' });
+    const following = () => follow.getAttribute('aria-pressed');
+    const lastShown = async () => {
+      const text = await page.locator('.log-line .log-text').last().textContent();
+      return Number(/tick (\d+)/.exec(text ?? '')?.[1] ?? 0);
+    };
+    // Wait until the log is longer than the viewer, so that there is somewhere to scroll.
+    await expect.poll(lastShown, { timeout: 120_000 }).toBeGreaterThan(200);
+    await expect.poll(following).toBe('true');
+    const before = await lastShown();
+    await expect.poll(lastShown).toBeGreaterThan(before);
+
+    // The user's wheel up leaves the tail: following stops and the view stays put.
+    await scroller.hover();
+    await page.mouse.wheel(0, -600);
+    await expect.poll(following).toBe('false');
+    const heldAt = await scroller.evaluate((element) => element.scrollTop);
+    const heldLast = await lastShown();
+    const storedThen = engine.logs.count(execution.id);
+    await expect.poll(() => engine.logs.count(execution.id)).toBeGreaterThan(storedThen + 50);
+    await page.waitForTimeout(300);
+    expect(await scroller.evaluate((element) => element.scrollTop)).toBe(heldAt);
+    expect(await lastShown()).toBe(heldLast);
+
+    // The button brings the newest line back into sight, and it keeps coming.
+    await follow.click();
+    await expect.poll(following).toBe('true');
+    await expect.poll(lastShown).toBeGreaterThan(heldLast + 50);
+
+    // Scrolling up and then down to the end by hand follows again too.
+    await scroller.hover();
+    await page.mouse.wheel(0, -600);
+    await expect.poll(following).toBe('false');
+    await page.mouse.wheel(0, 1_000_000);
+    await expect.poll(following).toBe('true');
+    const resumed = await lastShown();
+    await expect.poll(lastShown).toBeGreaterThan(resumed);
+
+    // And so does the End key.
+    await page.mouse.wheel(0, -600);
+    await expect.poll(following).toBe('false');
+    await scroller.press('End');
+    await expect.poll(following).toBe('true');
+
+    engine.cancel(execution.id);
+    await engine.waitForEnd(execution.id);
+  }, 300_000);
+});

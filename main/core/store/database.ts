@@ -21,13 +21,14 @@ export function openDatabase(file: string): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('foreign_keys = ON');
-    // Several processes (the app, the CLI, a worker) share the file; wait for each other.
-    db.pragma('busy_timeout = 10000');
-    db.pragma('synchronous = NORMAL');
-    // After a checkpoint the WAL file is cut back to this size instead of staying at its peak.
-    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+    // One exec for all the settings: opening is on the path of every CLI command and app start.
+    // busy_timeout: several processes (the app, the CLI, a worker) share the file and wait for
+    // each other. journal_size_limit: after a checkpoint the WAL file is cut back to this size
+    // instead of staying at its peak.
+    db.exec(
+      'PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; ' +
+        `PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = ${64 * 1024 * 1024};`,
+    );
     migrate(db, file);
   } catch (error) {
     db.close();
@@ -47,8 +48,9 @@ function migrate(db: Db, file: string): void {
         `installation, or point --data-dir at another folder.`,
     );
   };
-  refuseIfNewer(readVersion());
-  if (readVersion() === SCHEMA_VERSION) return;
+  const found = readVersion();
+  refuseIfNewer(found);
+  if (found === SCHEMA_VERSION) return;
   const apply = db.transaction(() => {
     // Read again inside the lock: another process may have migrated since the check above.
     const current = readVersion();

@@ -1,7 +1,7 @@
 // The live log of an execution. Lines live in a compact buffer (lib/log-buffer.ts); only the
 // rows in sight are rendered (lib/use-fixed-rows.ts), each parsed for ANSI colours when it
-// comes into view, so a million lines scroll without freezing. Following the tail stops when the user scrolls up
-// and resumes when they scroll back to the end, as in a terminal.
+// comes into view, so a million lines scroll without freezing. Following the tail stops when
+// the user scrolls up and resumes when they scroll back to the end, as in a terminal.
 import {
   memo,
   useEffect,
@@ -10,8 +10,10 @@ import {
   useMemo,
   useRef,
   useState,
+  type KeyboardEvent as ReactKeyboardEvent,
   type ReactElement,
   type ReactNode,
+  type WheelEvent as ReactWheelEvent,
 } from 'react';
 
 import { ErrorNotice } from '../components/error-notice.js';
@@ -26,6 +28,8 @@ const LINE_HEIGHT = 18;
 /** A short log gets a short viewer; a long one stops growing at the cap set in the CSS. */
 const MIN_VISIBLE_LINES = 6;
 const SEARCH_DELAY_MS = 200;
+/** How long after a wheel, key, touch or drag a scroll is taken as the user's own. */
+const USER_SCROLL_MS = 1000;
 
 interface LogViewerProps {
   executionId: string;
@@ -36,32 +40,48 @@ export function LogViewer({ executionId, ended }: LogViewerProps): ReactElement 
   const { buffer, view, revision, filter, follow, error, open, close, setFilter, setFollow } =
     useLogStore();
   const scroller = useRef<HTMLDivElement>(null);
-  // Set by the user's own scrolling gestures, so the follow's own scrolling does not count.
-  const userScrolling = useRef(false);
+  // Until when a scroll counts as the user's: set by their gestures, so that the follow's own
+  // scrolling neither counts nor makes the handler read the layout back.
+  const userScrollUntil = useRef(0);
 
   useEffect(() => {
     open(executionId);
     return () => close();
   }, [close, executionId, open]);
 
-  const rows = useFixedRows(scroller, view.length, LINE_HEIGHT);
-  const { endScrollTop, sync } = rows;
+  const rows = useFixedRows(scroller, view.length, LINE_HEIGHT, { pinnedToEnd: follow });
+  const { endScrollTop } = rows;
 
+  // The rows are already rendered at the end; this only moves the scrollbar there. It writes
+  // scrollTop without reading it back, which would force a second layout of the new rows.
   useLayoutEffect(() => {
     const element = scroller.current;
-    if (!follow || !element || element.scrollTop === endScrollTop) return;
-    element.scrollTop = endScrollTop;
-    sync();
-  }, [endScrollTop, follow, revision, sync]);
+    if (follow && element) element.scrollTop = endScrollTop;
+  }, [endScrollTop, follow, revision]);
 
   const onScroll = () => {
     const element = scroller.current;
-    if (!element || !userScrolling.current) return;
+    if (!element || performance.now() > userScrollUntil.current) return;
     const atEnd = element.scrollTop + element.clientHeight >= element.scrollHeight - LINE_HEIGHT;
     if (atEnd !== follow) setFollow(atEnd);
   };
   const markUserScroll = () => {
-    userScrolling.current = true;
+    userScrollUntil.current = performance.now() + USER_SCROLL_MS;
+  };
+  // Scrolling down to the end by hand follows again. The scroll event alone cannot tell: on a
+  // fast stream a batch lengthens the log between the wheel and its scroll event, so the end
+  // the user reached is no longer the end. A wheel that reaches past the end, or the End key,
+  // says it.
+  const onWheel = (event: ReactWheelEvent) => {
+    markUserScroll();
+    const element = scroller.current;
+    if (follow || !element || event.deltaY <= 0) return;
+    const rest = element.scrollHeight - element.clientHeight - element.scrollTop;
+    if (event.deltaY >= rest - LINE_HEIGHT) setFollow(true);
+  };
+  const onKeyDown = (event: ReactKeyboardEvent) => {
+    markUserScroll();
+    if (event.key === 'End' && !follow) setFollow(true);
   };
 
   const pattern = useMemo(() => {
@@ -103,10 +123,14 @@ export function LogViewer({ executionId, ended }: LogViewerProps): ReactElement 
         aria-label="Log lines"
         data-testid="log-scroller"
         onScroll={onScroll}
-        onWheel={markUserScroll}
+        onWheel={onWheel}
         onPointerDown={markUserScroll}
+        onPointerMove={(event) => {
+          // Dragging the scrollbar: the button is held while it moves.
+          if (event.buttons !== 0) markUserScroll();
+        }}
         onTouchStart={markUserScroll}
-        onKeyDown={markUserScroll}
+        onKeyDown={onKeyDown}
         style={{ height: Math.max(view.length, MIN_VISIBLE_LINES) * LINE_HEIGHT + 16 }}
       >
         {view.length === 0 ? (
