@@ -11,6 +11,7 @@ import type { AuditLog, AuditRecord } from './audit.js';
 import { AppError, errorMessage } from './errors.js';
 import { createLogger } from './logger.js';
 import { sha256File } from './mission-scan.js';
+import { makeFolders } from './paths.js';
 import type { Db } from './store/database.js';
 
 const log = createLogger('artifacts');
@@ -185,7 +186,7 @@ export class ArtifactService {
       const { artifact, file } = await this.file(executionId, artifactPath);
       const target = path.join(destination, artifact.path);
       try {
-        await fs.promises.mkdir(path.dirname(target), { recursive: true });
+        makeFolders(path.dirname(target));
       } catch (error) {
         throw new AppError(
           'io_error',

@@ -20,10 +20,17 @@ export interface AuditRecord {
 }
 
 export class AuditLog {
-  constructor(private readonly db: Db) {}
+  /** Executions with new entries since the last notice. */
+  private readonly unannounced = new Set<string>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly onRecorded: (executionId: string) => void = () => undefined,
+  ) {}
 
   /** Records events; call inside the caller's transaction when they belong to a state change. */
   record(executionId: string, events: AuditRecord[], time = Date.now()): void {
+    this.announceLater(executionId);
     const insert = this.db.prepare(
       'INSERT INTO audit_events (execution_id, time, operation, path, bytes, detail) ' +
         'VALUES (?, ?, ?, ?, ?, ?)',
@@ -38,6 +45,22 @@ export class AuditLog {
         event.detail ?? null,
       );
     }
+  }
+
+  /**
+   * Says which executions have new entries once the current synchronous work is over: after
+   * the caller's transaction has committed (a rolled-back one costs a reader a needless
+   * reload, nothing more), and once for all the entries of one collection or sweep.
+   */
+  private announceLater(executionId: string): void {
+    if (this.unannounced.size === 0) {
+      queueMicrotask(() => {
+        const executionIds = [...this.unannounced];
+        this.unannounced.clear();
+        for (const id of executionIds) this.onRecorded(id);
+      });
+    }
+    this.unannounced.add(executionId);
   }
 
   list(executionId: string): AuditEvent[] {

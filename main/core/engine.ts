@@ -19,7 +19,7 @@ import { ExecutionStore } from './executions.js';
 import { configureLogging, createLogger } from './logger.js';
 import { LogStore } from './logs.js';
 import { MissionService } from './missions.js';
-import { dataLayout, executionDirs, type DataLayout } from './paths.js';
+import { dataLayout, executionDirs, makeFolders, type DataLayout } from './paths.js';
 import { ProjectService } from './projects.js';
 import { DEFAULT_STOP_GRACE_SECONDS, missionFolderGone } from './runner/execution-run.js';
 import { DEFAULT_DISK_RESERVE_BYTES, formatBytes } from './runner/disk-space.js';
@@ -73,7 +73,7 @@ export class Engine {
   private constructor(options: EngineOptions) {
     this.layout = dataLayout(options.dataDir);
     try {
-      fs.mkdirSync(this.layout.root, { recursive: true });
+      makeFolders(this.layout.root);
       fs.accessSync(this.layout.root, fs.constants.W_OK);
     } catch (error) {
       throw new AppError(
@@ -90,7 +90,9 @@ export class Engine {
     this.templates = new TemplateService(this.db);
     this.executions = new ExecutionStore(this.db);
     this.logs = new LogStore(this.db);
-    this.audit = new AuditLog(this.db);
+    this.audit = new AuditLog(this.db, (executionId) =>
+      this.events.emit('audit.recorded', { executionId }),
+    );
     this.artifacts = new ArtifactService(
       this.db,
       this.audit,

@@ -129,6 +129,33 @@ export class MissionService {
     return this.rescan(mission.id);
   }
 
+  /**
+   * Forgets a mission: its row and its file list go, its folder is not touched. A mission that
+   * executions ran on stays, because their records, logs, artifacts and audit trails name it.
+   */
+  remove(missionId: string): Mission {
+    const mission = this.get(missionId);
+    this.db.transaction(() => {
+      const runs = this.db
+        .prepare('SELECT COUNT(*) FROM executions WHERE mission_id = ?')
+        .pluck()
+        .get(mission.id) as number;
+      if (runs > 0) {
+        throw new AppError(
+          'conflict',
+          `mission ${mission.projectName}/${mission.name} has ${runs} execution` +
+            `${runs === 1 ? '' : 's'}, whose records and audit trails refer to it: it is kept`,
+          undefined,
+          'a mission that actions ran on cannot be removed; if its data moved, point it at ' +
+            'the new folder (kleinkram-actions mission move)',
+        );
+      }
+      this.db.prepare('DELETE FROM missions WHERE id = ?').run(mission.id);
+    })();
+    log.info(`mission ${mission.projectName}/${mission.name} removed (${mission.folder} kept)`);
+    return mission;
+  }
+
   /** Other missions registered on the same folder, which is allowed but usually a slip. */
   sameFolder(missionId: string): Mission[] {
     const mission = this.get(missionId);

@@ -1,5 +1,6 @@
 // Where the app keeps its data. The CLI uses the same per-user folder as the desktop app
 // (Electron's userData for the product name), so both see the same store.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -41,4 +42,29 @@ export function dataLayout(root: string): DataLayout {
 export function executionDirs(layout: DataLayout, executionId: string) {
   const root = path.join(layout.executions, executionId);
   return { root, out: path.join(root, 'out'), scratch: path.join(root, 'scratch') };
+}
+
+/**
+ * Makes a folder and the missing ones above it, for paths people type (the data folder, an
+ * export destination). Node's recursive mkdir never returns for some of them: under /proc,
+ * mkdir answers ENOENT below a folder that exists, and it retries forever. One level at a time,
+ * the first refusal is thrown with its path.
+ */
+export function makeFolders(folder: string): void {
+  const missing: string[] = [];
+  let current = path.resolve(folder);
+  while (!fs.existsSync(current)) {
+    missing.push(current);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const level of missing.reverse()) {
+    try {
+      fs.mkdirSync(level);
+    } catch (error) {
+      // Made meanwhile by another process (the app and a CLI worker start together).
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
 }

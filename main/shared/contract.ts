@@ -183,6 +183,7 @@ const EVENTS: Record<EventName, true> = {
   'execution.changed': true,
   'logs.appended': true,
   'artifacts.collected': true,
+  'audit.recorded': true,
   'runner.changed': true,
 };
 /** Every event name at run time (the record above makes the compiler check it is complete). */

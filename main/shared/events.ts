@@ -5,6 +5,8 @@ export interface EngineEventMap {
   'execution.changed': Execution;
   'logs.appended': { executionId: string; lines: LogLine[] };
   'artifacts.collected': { executionId: string; artifacts: Artifact[] };
+  /** New entries in an execution's audit log (a download, an export, a sweep). */
+  'audit.recorded': { executionId: string };
   'runner.changed': RunnerStatus;
 }
 

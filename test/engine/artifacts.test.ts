@@ -89,6 +89,16 @@ describe('artifacts', () => {
     await expect(engine.artifacts.export(ended.id, target, ['nope.txt'])).rejects.toMatchObject({
       code: 'not_found',
     });
+    // Places no folder can be made in are refused at once with the reason (Node's own
+    // recursive mkdir never returns under /proc).
+    const before = engine.audit.list(ended.id).length;
+    for (const nowhere of ['/proc/kleinkram-nowhere', path.join(target, 'd/one.txt/below')]) {
+      await expect(engine.artifacts.export(ended.id, nowhere)).rejects.toMatchObject({
+        code: 'io_error',
+        message: expect.stringContaining(`cannot export into ${nowhere}`),
+      });
+    }
+    expect(engine.audit.list(ended.id)).toHaveLength(before);
   });
 
   it('the retention sweep deletes expired artifacts, file then row, and is safe twice', async () => {

@@ -109,6 +109,20 @@ describe('kleinkram-actions CLI', () => {
     expect(unknown.err).toMatch(/no mission "lab\/nowhere"/);
     expect(json<unknown[]>('execution', 'list')).toEqual(before);
 
+    // A mission no action ran on can be removed; one with executions is kept, with the reason.
+    const spare = tempDir('kleinkram-spare-');
+    expect(cli('mission', 'add', 'lab', spare, '--name', 'spare').code).toBe(0);
+    const removed = cli('mission', 'remove', 'lab/spare');
+    expect(removed.code, removed.err).toBe(0);
+    expect(removed.out).toContain(`removed mission lab/spare; ${spare} is untouched`);
+    expect(fs.existsSync(spare)).toBe(true);
+    const kept = cli('mission', 'remove', 'lab/lab-run-01');
+    expect(kept.code).toBe(1);
+    expect(kept.err).toMatch(/has \d+ executions, whose records and audit trails refer to it/);
+    expect(json<Array<{ name: string }>>('mission', 'list').map((m) => m.name)).toEqual([
+      'lab-run-01',
+    ]);
+
     const bad = cli(
       'template',
       'create',

@@ -8,6 +8,7 @@ import type { Engine } from '../../main/core/engine.js';
 import {
   addMission,
   openTestEngine,
+  readStore,
   shellTemplate,
   snapshotStore,
   tempDir,
@@ -42,6 +43,13 @@ async function expectRefused(request: (engine: Engine) => unknown, code: string,
 }
 
 describe('refused requests change nothing', () => {
+  it('a data folder that cannot be made', () => {
+    expect(() => openTestEngine({ dataDir: '/proc/kleinkram-nowhere/data' })).toThrow(
+      /cannot use \/proc\/kleinkram-nowhere\/data as the data folder/,
+    );
+    expect(fs.existsSync('/proc/kleinkram-nowhere')).toBe(false);
+  });
+
   it('a bad template', () =>
     expectRefused(
       (e) => e.templates.create({ ...shellTemplate('bad', 'true'), memory: 'lots' }, 't'),
@@ -110,6 +118,9 @@ describe('refused requests change nothing', () => {
   it('a cancel of an execution that has ended', () =>
     expectRefused((e) => e.cancel(endedId), 'conflict', /ended already/));
 
+  it('a removal of a mission that actions ran on', () =>
+    expectRefused((e) => e.missions.remove(missionId), 'conflict', /has 1 execution,/));
+
   it('a lookup of an unknown execution', () =>
     expectRefused((e) => e.executions.resolve('#999'), 'not_found', /no execution/));
 
@@ -136,5 +147,25 @@ describe('moving a mission', () => {
     expect(result.mission.folder).toBe(moved);
     expect(result.mission.fileCount).toBe(2);
     expect(engine.missions.files(mission.id).map((file) => file.path)).toEqual(['a.bag', 'b.bag']);
+  });
+});
+
+describe('removing a mission', () => {
+  it('forgets a mission no action ran on, with its files, and leaves its folder alone', async () => {
+    const folder = tempDir('kleinkram-gone-');
+    fs.writeFileSync(path.join(folder, 'a.bag'), 'a');
+    const mission = (await engine.missions.add('lab', folder, 'unused')).mission;
+    expect(engine.missions.remove(mission.id).name).toBe('unused');
+    expect(() => engine.missions.get(mission.id)).toThrow(/no mission/);
+    const db = readStore(engine);
+    try {
+      const rows = db.prepare('SELECT COUNT(*) FROM mission_files WHERE mission_id = ?');
+      expect(rows.pluck().get(mission.id)).toBe(0);
+    } finally {
+      db.close();
+    }
+    expect(fs.readdirSync(folder)).toEqual(['a.bag']);
+    // The name is free again.
+    expect((await engine.missions.add('lab', folder, 'unused')).mission.fileCount).toBe(1);
   });
 });

@@ -197,6 +197,9 @@ describe('the app in a browser, on the real core and Docker', () => {
       page.getByRole('link', { name: 'Download summary.json' }).click(),
     ]);
     expect(download.suggestedFilename()).toBe('summary.json');
+    // The download is in the audit log on the open page at once, without a reload.
+    const exported = page.locator('.audit-table tr[data-operation="artifact.exported"]');
+    await expect.poll(() => exported.count()).toBe(1);
     const summary = JSON.parse(fs.readFileSync(await download.path(), 'utf8')) as {
       bags: BagSummary[];
     };
@@ -225,6 +228,7 @@ describe('the app in a browser, on the real core and Docker', () => {
         .subarray(0, 2)
         .toString(),
     ).toBe('PK');
+    await expect.poll(() => exported.count()).toBe(2);
 
     // Desktop-only actions are not offered in a browser.
     expect(await page.getByRole('button', { name: /in its folder/ }).count()).toBe(0);

@@ -124,6 +124,17 @@ export function registerMissionCommands(program: Command): void {
       }),
     );
   mission
+    .command('remove <mission>')
+    .description('forget a mission that no action ran on (its folder is left as it is)')
+    .action((ref: string, _options: unknown, command: Command) =>
+      withEngine(command, (engine) => {
+        const removed = engine.missions.remove(engine.missions.resolve(ref).id);
+        console.log(
+          `removed mission ${removed.projectName}/${removed.name}; ${removed.folder} is untouched`,
+        );
+      }),
+    );
+  mission
     .command('rescan <mission>')
     .description('scan the folder of a mission again')
     .action((ref: string, _options: unknown, command: Command) =>

@@ -2,13 +2,13 @@
 // migrated to the newest schema this build knows. A store written by a newer build is refused
 // rather than read wrongly.
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 
 import Database from 'better-sqlite3';
 
 import { AppError } from '../errors.js';
 import { createLogger } from '../logger.js';
+import { makeFolders } from '../paths.js';
 import { MIGRATIONS } from './migrations.js';
 
 const log = createLogger('store');
@@ -18,7 +18,7 @@ export type Db = Database.Database;
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function openDatabase(file: string): Db {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeFolders(path.dirname(file));
   const db = new Database(file);
   try {
     // One exec for all the settings: opening is on the path of every CLI command and app start.

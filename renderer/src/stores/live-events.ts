@@ -11,6 +11,12 @@ import { useTemplatesStore } from './templates-store.js';
 const FLUSH_INTERVAL_MS = 100;
 const TEMPLATES_RELOAD_DELAY_MS = 500;
 
+function refreshIfOpen(executionId: string): void {
+  if (useExecutionStore.getState().executionId === executionId) {
+    void useExecutionStore.getState().refreshArtifacts();
+  }
+}
+
 export function connectLiveEvents(): () => void {
   let pending: Execution[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -41,11 +47,9 @@ export function connectLiveEvents(): () => void {
       timer ??= setTimeout(flush, FLUSH_INTERVAL_MS);
     }),
     subscribe('runner.changed', (status) => useRunnerStore.setState({ status, error: null })),
-    subscribe('artifacts.collected', ({ executionId }) => {
-      if (useExecutionStore.getState().executionId === executionId) {
-        void useExecutionStore.getState().refreshArtifacts();
-      }
-    }),
+    subscribe('artifacts.collected', ({ executionId }) => refreshIfOpen(executionId)),
+    // Downloads and exports, from this window or from the CLI, show in the open audit log.
+    subscribe('audit.recorded', ({ executionId }) => refreshIfOpen(executionId)),
   ];
 
   return () => {
