@@ -94,7 +94,8 @@ const OPEN_SQL = [
 ].join('\n');
 
 // The statements ExecutionStore.list and LogStore.read prepare, with the values written in.
-const LIST_SQL = `${EXECUTION_SELECT.trim().replace(/\s+/g, ' ')} ORDER BY e.number DESC LIMIT 100;`;
+const LIST_SQL =
+  EXECUTION_SELECT.trim().replace(/\s+/g, ' ') + ' ORDER BY e.number DESC LIMIT 100;';
 
 const PAGE_SIZE = 1000;
 

@@ -30,6 +30,7 @@ export class AuditLog {
 
   /** Records events; call inside the caller's transaction when they belong to a state change. */
   record(executionId: string, events: AuditRecord[], time = Date.now()): void {
+    if (events.length === 0) return;
     this.announceLater(executionId);
     const insert = this.db.prepare(
       'INSERT INTO audit_events (execution_id, time, operation, path, bytes, detail) ' +

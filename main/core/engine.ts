@@ -116,7 +116,9 @@ export class Engine {
     this.parts = {
       db: this.db,
       // The Docker client is made on first use: commands that only read the store never
-      // need one, and opening the engine stays as cheap as opening its SQLite file.
+      // need one, and opening the engine stays as cheap as opening its SQLite file. Settings
+      // that cannot be used fail each use with docker_unavailable, which the runner reports
+      // as its waiting cause.
       get docker() {
         return lazyDocker();
       },

@@ -74,7 +74,8 @@ export class LogStore {
     params.push(query.limit ?? 1000);
     const rows = this.db
       .prepare(
-        `SELECT ${LOG_LINE_COLUMNS} FROM log_lines WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
+        `SELECT ${LOG_LINE_COLUMNS} FROM log_lines WHERE ${where.join(' AND ')} ` +
+          'ORDER BY seq LIMIT ?',
       )
       .raw()
       .all(...params) as LogRow[];

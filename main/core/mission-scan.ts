@@ -73,7 +73,8 @@ export function fileKind(relativePath: string): MissionFileKind {
 // can run, so concurrent hashes may share the buffer; a turn is given to the event loop every
 // few milliseconds so that logs, requests and the UI keep flowing. Streams with a fresh buffer
 // per file spent a third of their time collecting garbage, and an awaited read per chunk made
-// small files several times slower than sha256sum.
+// small files several times slower than sha256sum. The price: a read from a disk that stalls
+// (a network mount going away) holds the event loop while it stalls.
 const HASH_CHUNK_BYTES = 256 * 1024;
 const HASH_SLICE_MS = 5;
 const hashBuffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
@@ -89,8 +90,16 @@ export async function sha256File(file: string): Promise<string> {
   await yieldIfSliceUsed();
   const hash = createHash('sha256');
   // O_NOFOLLOW: hash the file itself, never what a link put in its place points to.
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  // O_NONBLOCK: a FIFO put in its place must not stall the opening thread, which is the main
+  // one; it is refused below. (Regular files ignore the flag.)
+  const fd = fs.openSync(
+    file,
+    fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK,
+  );
   try {
+    if (!fs.fstatSync(fd).isFile()) {
+      throw Object.assign(new Error(`not a regular file: ${file}`), { code: 'EINVAL' });
+    }
     for (;;) {
       const read = fs.readSync(fd, hashBuffer, 0, HASH_CHUNK_BYTES, null);
       if (read === 0) break;

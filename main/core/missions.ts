@@ -135,23 +135,27 @@ export class MissionService {
    */
   remove(missionId: string): Mission {
     const mission = this.get(missionId);
-    this.db.transaction(() => {
-      const runs = this.db
-        .prepare('SELECT COUNT(*) FROM executions WHERE mission_id = ?')
-        .pluck()
-        .get(mission.id) as number;
-      if (runs > 0) {
-        throw new AppError(
-          'conflict',
-          `mission ${mission.projectName}/${mission.name} has ${runs} execution` +
-            `${runs === 1 ? '' : 's'}, whose records and audit trails refer to it: it is kept`,
-          undefined,
-          'a mission that actions ran on cannot be removed; if its data moved, point it at ' +
-            'the new folder (kleinkram-actions mission move)',
-        );
-      }
-      this.db.prepare('DELETE FROM missions WHERE id = ?').run(mission.id);
-    })();
+    // IMMEDIATE: the count and the delete see the same store, even with another process
+    // launching on this mission at the same moment.
+    this.db
+      .transaction(() => {
+        const runs = this.db
+          .prepare('SELECT COUNT(*) FROM executions WHERE mission_id = ?')
+          .pluck()
+          .get(mission.id) as number;
+        if (runs > 0) {
+          throw new AppError(
+            'conflict',
+            `mission ${mission.projectName}/${mission.name} has ${runs} execution` +
+              `${runs === 1 ? '' : 's'}, whose records and audit trails refer to it: it is kept`,
+            undefined,
+            'a mission that actions ran on cannot be removed; if its data moved, point it at ' +
+              'the new folder (kleinkram-actions mission move)',
+          );
+        }
+        this.db.prepare('DELETE FROM missions WHERE id = ?').run(mission.id);
+      })
+      .immediate();
     log.info(`mission ${mission.projectName}/${mission.name} removed (${mission.folder} kept)`);
     return mission;
   }
@@ -288,9 +292,11 @@ export class MissionService {
         const digest = await sha256File(path.join(mission.folder, row.path));
         batch.push([digest, row]);
         if (batch.length >= HASH_BATCH_FILES || Date.now() - batchStartedAt >= HASH_BATCH_MS) {
-          storeBatch(batch);
+          // Taken before storing: a batch that fails to store is not tried again below.
+          const full = batch;
           batch = [];
           batchStartedAt = Date.now();
+          storeBatch(full);
         }
         onProgress?.(++done, stale.length);
       }

@@ -53,18 +53,26 @@ export function executionDirs(layout: DataLayout, executionId: string) {
 export function makeFolders(folder: string): void {
   const missing: string[] = [];
   let current = path.resolve(folder);
-  while (!fs.existsSync(current)) {
+  // lstat, not exists: a dangling link is an entry that is in the way, not a missing folder.
+  while (!fs.lstatSync(current, { throwIfNoEntry: false })) {
     missing.push(current);
     const parent = path.dirname(current);
     if (parent === current) break;
     current = parent;
   }
+  assertFolder(current);
   for (const level of missing.reverse()) {
     try {
       fs.mkdirSync(level);
     } catch (error) {
       // Made meanwhile by another process (the app and a CLI worker start together).
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      assertFolder(level);
     }
   }
+}
+
+function assertFolder(entry: string): void {
+  if (fs.statSync(entry, { throwIfNoEntry: false })?.isDirectory()) return;
+  throw Object.assign(new Error(`ENOTDIR: not a folder, ${entry}`), { code: 'ENOTDIR' });
 }

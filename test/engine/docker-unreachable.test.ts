@@ -58,3 +58,30 @@ describe('Docker unreachable', () => {
     expect(engine.runnerStatus().available).toBe(true);
   });
 });
+
+describe('Docker settings that cannot be used', () => {
+  it('opens the engine, and the runner says which setting is wrong', async () => {
+    const saved = { ...process.env };
+    // dockerode reads the certificates when its client is made: a folder without them fails.
+    Object.assign(process.env, {
+      DOCKER_HOST: 'tcp://127.0.0.1:2376',
+      DOCKER_TLS_VERIFY: '1',
+      DOCKER_CERT_PATH: tempDir('kleinkram-no-certs-'),
+    });
+    const misconfigured = openTestEngine();
+    try {
+      const mission = await addMission(misconfigured);
+      misconfigured.templates.create(shellTemplate('stuck', 'true'), 'test');
+      const queued = misconfigured.launch({ template: 'stuck', mission: mission.id });
+      misconfigured.startRunner();
+      await expect
+        .poll(() => misconfigured.executions.get(queued.id).stateCause, { timeout: 10_000 })
+        .toMatch(/Docker settings in the environment cannot be used .*ca\.pem.*DOCKER_CERT_PATH/);
+      expect(misconfigured.executions.get(queued.id).state).toBe('queued');
+      expect(misconfigured.runnerStatus().available).toBe(false);
+    } finally {
+      await misconfigured.close();
+      process.env = saved;
+    }
+  });
+});

@@ -151,7 +151,7 @@ describe('moving a mission', () => {
 });
 
 describe('removing a mission', () => {
-  it('forgets a mission no action ran on, with its files, and leaves its folder alone', async () => {
+  it('forgets a mission no action ran on and its files, not its folder', async () => {
     const folder = tempDir('kleinkram-gone-');
     fs.writeFileSync(path.join(folder, 'a.bag'), 'a');
     const mission = (await engine.missions.add('lab', folder, 'unused')).mission;

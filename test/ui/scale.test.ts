@@ -177,6 +177,15 @@ describe('following the tail', () => {
     await scroller.press('End');
     await expect.poll(following).toBe('true');
 
+    // A scroll away from the end that is neither a wheel nor a key (the scrollbar's thumb,
+    // whose presses Chromium reports as no pointer event, or a screen reader) stops it too.
+    // It comes well after the last wheel or key, as a drag after holding the thumb would.
+    await page.waitForTimeout(1_500);
+    await scroller.evaluate((element) => {
+      element.scrollTop -= 600;
+    });
+    await expect.poll(following).toBe('false');
+
     engine.cancel(execution.id);
     await engine.waitForEnd(execution.id);
   }, 300_000);

@@ -11,8 +11,19 @@ export interface DockerOptions {
 
 export function createDockerClient(options: DockerOptions = {}): Docker {
   if (options.socketPath) return new Docker({ socketPath: options.socketPath });
-  // Without options dockerode reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.
-  return new Docker();
+  // Without options dockerode reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, and
+  // reads the certificates at once: a wrong path fails here, not at the first request.
+  try {
+    return new Docker();
+  } catch (error) {
+    // The instruction is in the message itself: the runner shows it as the waiting cause.
+    throw new AppError(
+      'docker_unavailable',
+      `the Docker settings in the environment cannot be used (${errorMessage(error)}): ` +
+        'check DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, or unset them to use the ' +
+        'local engine',
+    );
+  }
 }
 
 export function describeEndpoint(docker: Docker): string {

@@ -28,7 +28,7 @@ const LINE_HEIGHT = 18;
 /** A short log gets a short viewer; a long one stops growing at the cap set in the CSS. */
 const MIN_VISIBLE_LINES = 6;
 const SEARCH_DELAY_MS = 200;
-/** How long after a wheel, key, touch or drag a scroll is taken as the user's own. */
+/** How long after a wheel, key or touch a scroll to the end is taken as the user's. */
 const USER_SCROLL_MS = 1000;
 
 interface LogViewerProps {
@@ -40,8 +40,8 @@ export function LogViewer({ executionId, ended }: LogViewerProps): ReactElement 
   const { buffer, view, revision, filter, follow, error, open, close, setFilter, setFollow } =
     useLogStore();
   const scroller = useRef<HTMLDivElement>(null);
-  // Until when a scroll counts as the user's: set by their gestures, so that the follow's own
-  // scrolling neither counts nor makes the handler read the layout back.
+  // Until when a scroll that reaches the end counts as the user's, to follow again: set by their
+  // gestures, so that a log shrinking under a filter does not resume following by itself.
   const userScrollUntil = useRef(0);
 
   useEffect(() => {
@@ -61,9 +61,16 @@ export function LogViewer({ executionId, ended }: LogViewerProps): ReactElement 
 
   const onScroll = () => {
     const element = scroller.current;
-    if (!element || performance.now() > userScrollUntil.current) return;
+    if (!element) return;
     const atEnd = element.scrollTop + element.clientHeight >= element.scrollHeight - LINE_HEIGHT;
-    if (atEnd !== follow) setFollow(atEnd);
+    if (follow) {
+      // While following, the viewer only ever scrolls to the end, in the same task as the
+      // render: a scroll event away from it is the user's, whatever they used (the wheel, the
+      // keys, or the scrollbar, whose presses Chromium does not report as pointer events).
+      if (!atEnd) setFollow(false);
+    } else if (atEnd && performance.now() <= userScrollUntil.current) {
+      setFollow(true);
+    }
   };
   const markUserScroll = () => {
     userScrollUntil.current = performance.now() + USER_SCROLL_MS;
@@ -125,10 +132,6 @@ export function LogViewer({ executionId, ended }: LogViewerProps): ReactElement 
         onScroll={onScroll}
         onWheel={onWheel}
         onPointerDown={markUserScroll}
-        onPointerMove={(event) => {
-          // Dragging the scrollbar: the button is held while it moves.
-          if (event.buttons !== 0) markUserScroll();
-        }}
         onTouchStart={markUserScroll}
         onKeyDown={onKeyDown}
         style={{ height: Math.max(view.length, MIN_VISIBLE_LINES) * LINE_HEIGHT + 16 }}

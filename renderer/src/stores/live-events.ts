@@ -48,7 +48,7 @@ export function connectLiveEvents(): () => void {
     }),
     subscribe('runner.changed', (status) => useRunnerStore.setState({ status, error: null })),
     subscribe('artifacts.collected', ({ executionId }) => refreshIfOpen(executionId)),
-    // Downloads and exports, from this window or from the CLI, show in the open audit log.
+    // Downloads and exports through this engine show in the open audit log at once.
     subscribe('audit.recorded', ({ executionId }) => refreshIfOpen(executionId)),
   ];
 
