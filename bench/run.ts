@@ -134,7 +134,7 @@ function describeRun(config: BenchConfig): string {
   const rounds = BENCHMARK_IDS.filter((id) => config.only.has(id))
     .map((id) => `${id}: ${config.rounds[id]}`)
     .join(', ');
-  return `${config.quick ? 'quick' : 'full'} run; rounds per benchmark ${rounds}`;
+  return `${config.quick ? 'quick sizes' : 'the sizes of issue 5'}; rounds per benchmark ${rounds}`;
 }
 
 /** The machine's load over the run: other work on the same cores shows up in every figure. */
