@@ -72,6 +72,7 @@ export function createHandlers(engine: Engine, options: HandlerOptions = {}): Ha
     'missions.add': ({ project, folder, name }) => engine.missions.add(project, folder, name),
     'missions.rescan': ({ mission }) => engine.missions.rescan(engine.missions.resolve(mission).id),
     'missions.files': ({ mission }) => engine.missions.files(engine.missions.resolve(mission).id),
+    'missions.remove': ({ mission }) => engine.missions.remove(engine.missions.resolve(mission).id),
 
     'templates.list': ({ includeArchived }) => engine.templates.list({ includeArchived }),
     'templates.get': ({ template, version }) => engine.templates.get(template, version),

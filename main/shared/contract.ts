@@ -40,6 +40,7 @@ export const requestSchemas = {
     .strict(),
   'missions.rescan': z.object({ mission: ref }).strict(),
   'missions.files': z.object({ mission: ref }).strict(),
+  'missions.remove': z.object({ mission: ref }).strict(),
   'templates.list': z.object({ includeArchived: z.boolean().default(false) }).strict(),
   'templates.get': z.object({ template: ref, version: versionNumber.optional() }).strict(),
   'templates.versions': z.object({ template: ref }).strict(),
@@ -137,6 +138,7 @@ export interface RequestResults {
   'missions.add': RescanResultDto;
   'missions.rescan': RescanResultDto;
   'missions.files': MissionFile[];
+  'missions.remove': Mission;
   'templates.list': TemplateSummary[];
   'templates.get': TemplateVersion;
   'templates.versions': TemplateVersion[];

@@ -38,6 +38,7 @@ function malformedInputs(execution: string): Record<RequestName, unknown[]> {
     ],
     'missions.rescan': [{}, { mission: 3 }],
     'missions.files': [{ mission: '' }],
+    'missions.remove': [{}, { mission: '' }, { mission: 7 }],
     'templates.list': [{ includeArchived: 'yes' }],
     'templates.get': [
       { template: 'hello', version: 0 },

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { PROJECT_ROOT } from '../helpers/engine.js';
+import { PROJECT_ROOT, tempDir } from '../helpers/engine.js';
 import { WALK_BAG_TOPICS, type BagSummary } from '../helpers/fixtures.js';
 import { startUi, type UiHarness } from './harness.js';
 
@@ -372,5 +372,36 @@ describe('the app in a browser, on the real core and Docker', () => {
     await resources.waitFor();
     expect(await resources.locator('svg polyline').count()).toBe(2);
     await ui.screenshot('execution-cancelled');
+  });
+
+  it('forgets a mission no action ran on, and keeps one that actions ran on', async () => {
+    const { page, engine } = ui;
+    const folder = tempDir('kleinkram-spare-');
+    await engine.missions.add('lab', folder, 'spare');
+    await page.goto(ui.url('#/missions'));
+    await page.getByRole('link', { name: /spare/ }).click();
+    await page.getByRole('button', { name: 'Remove…' }).click();
+    await page
+      .getByRole('group', { name: 'Remove spare?' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Removed lab / spare; ${folder} is untouched` })
+      .waitFor();
+    await expect.poll(() => page.getByRole('link', { name: /spare/ }).count()).toBe(0);
+    expect(engine.missions.list().map((mission) => mission.name)).not.toContain('spare');
+    expect(fs.existsSync(folder)).toBe(true);
+
+    // lab-run-01 has executions: the core refuses, the page says why, nothing changes.
+    await page.getByRole('link', { name: /lab-run-01/ }).click();
+    await page.getByRole('button', { name: 'Remove…' }).click();
+    await page.getByRole('button', { name: 'Remove', exact: true }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /has \d+ executions/ })
+      .waitFor();
+    expect(engine.missions.list().map((mission) => mission.name)).toContain('lab-run-01');
+    await ui.screenshot('mission-kept');
   });
 });

@@ -20,7 +20,8 @@ import { formatBytes, formatCount, formatTime } from '../lib/format.js';
 import { usePageTitle } from '../lib/use-page-title.js';
 import { useExecutionsStore } from '../stores/executions-store.js';
 import { useMissionFilesStore, useMissionsStore } from '../stores/missions-store.js';
-import { routeHref } from '../stores/route-store.js';
+import { useNoticeStore } from '../stores/notice-store.js';
+import { routeHref, useRouteStore } from '../stores/route-store.js';
 
 export function MissionsPage({ missionId }: { missionId: string | null }): ReactElement {
   const { projects, missions, loaded, error, load } = useMissionsStore();
@@ -340,12 +341,78 @@ const KIND_LABELS: Record<MissionFileKind, string> = {
   other: 'other',
 };
 
+/**
+ * Forgetting a mission asks once more, in place: the answer says that the folder stays. The
+ * core refuses a mission that actions ran on, and the reason is shown here.
+ */
+function RemoveMission({
+  mission,
+  onError,
+}: {
+  mission: Mission;
+  onError(error: ErrorValue | null): void;
+}): ReactElement {
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => setAsking(false), [mission.id]);
+
+  const remove = async () => {
+    setBusy(true);
+    onError(null);
+    try {
+      const removed = await useMissionsStore.getState().removeMission(mission.id);
+      const landing = { page: 'missions', missionId: null } as const;
+      useNoticeStore
+        .getState()
+        .show(
+          `Removed ${removed.projectName} / ${removed.name}; ${removed.folder} is untouched`,
+          landing,
+        );
+      useRouteStore.getState().navigate(landing);
+    } catch (caught) {
+      onError(toErrorValue(caught));
+      setAsking(false);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      {asking ? (
+        <span className="confirm" role="group" aria-label={`Remove ${mission.name}?`}>
+          <span>Forget this mission? Its folder stays.</span>
+          <button
+            type="button"
+            className="button danger"
+            disabled={busy}
+            onClick={() => void remove()}
+          >
+            Remove
+          </button>
+          <button type="button" className="button" onClick={() => setAsking(false)}>
+            Keep
+          </button>
+        </span>
+      ) : (
+        <button type="button" className="button" onClick={() => setAsking(true)}>
+          Remove…
+        </button>
+      )}
+    </>
+  );
+}
+
 function MissionDetail({ mission }: { mission: Mission }): ReactElement {
   const { files, loading, error, rescanning, rescan, rescanError, load, rescanMission } =
     useMissionFilesStore();
 
+  const [removeError, setRemoveError] = useState<ErrorValue | null>(null);
+
   useEffect(() => {
     void load(mission.id);
+    setRemoveError(null);
   }, [load, mission.id]);
 
   const kinds = files.reduce<Partial<Record<MissionFileKind, number>>>((counts, file) => {
@@ -379,6 +446,7 @@ function MissionDetail({ mission }: { mission: Mission }): ReactElement {
           >
             <Icon name="refresh" size={16} /> {rescanning ? 'Rescanning…' : 'Rescan'}
           </button>
+          <RemoveMission mission={mission} onError={setRemoveError} />
         </div>
       </div>
       <dl className="facts">
@@ -406,6 +474,7 @@ function MissionDetail({ mission }: { mission: Mission }): ReactElement {
         </div>
       </dl>
       <ErrorNotice error={rescanError} title="The rescan failed" />
+      <ErrorNotice error={removeError} title="The mission was kept" />
       {rescan ? (
         <p className="notice" role="status">
           Rescanned: {rescan.added} added, {rescan.changed} changed, {rescan.removed} removed,{' '}

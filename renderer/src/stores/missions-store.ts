@@ -15,6 +15,8 @@ interface MissionsState {
   load(): Promise<void>;
   createProject(name: string, description: string): Promise<Project>;
   addMission(project: string, folder: string, name?: string): Promise<RescanResultDto>;
+  /** Forgets a mission no action ran on; its folder is left alone. */
+  removeMission(missionId: string): Promise<Mission>;
 }
 
 export const useMissionsStore = create<MissionsState>((set, get) => ({
@@ -44,6 +46,11 @@ export const useMissionsStore = create<MissionsState>((set, get) => ({
     const result = await request('missions.add', { project, folder, ...(name ? { name } : {}) });
     await get().load();
     return result;
+  },
+  async removeMission(missionId) {
+    const removed = await request('missions.remove', { mission: missionId });
+    await get().load();
+    return removed;
   },
 }));
 
