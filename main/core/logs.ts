@@ -1,6 +1,8 @@
 // Stored log lines of executions. Lines arrive in batches and are written in one transaction
 // per batch: a long stream costs a few hundred commits, not one per line.
 import type { LogLine, LogStream } from '../shared/domain.js';
+import type { Statement } from 'better-sqlite3';
+
 import type { Db } from './store/database.js';
 
 // Rows are read as arrays (`.raw()`) in this column order: a page of a thousand lines then
@@ -32,7 +34,13 @@ export interface LogQuery {
   search?: string;
 }
 
+// A fast stream arrives in batches of thousands of lines: a hundred rows per INSERT took a
+// quarter less CPU and 40 % less time than one row each (bench/probes/log-inserts.ts).
+const ROWS_PER_INSERT = 100;
+
 export class LogStore {
+  private readonly inserts = new Map<number, Statement>();
+
   constructor(private readonly db: Db) {}
 
   /** The highest stored sequence number of an execution, 0 when it has none. */
@@ -45,19 +53,39 @@ export class LogStore {
 
   /** Appends lines after `afterSeq` and returns them with their sequence numbers. */
   append(executionId: string, afterSeq: number, lines: NewLogLine[]): LogLine[] {
-    const insert = this.db.prepare(
-      'INSERT INTO log_lines (execution_id, seq, stream, time, text, cut) VALUES (?, ?, ?, ?, ?, ?)',
-    );
     const stored: LogLine[] = [];
+    let seq = afterSeq;
+    const values: unknown[] = [];
+    const addRow = (line: NewLogLine) => {
+      seq += 1;
+      values.push(executionId, seq, line.stream, line.time, line.text, line.cut ? 1 : 0);
+      stored.push({ seq, stream: line.stream, time: line.time, text: line.text, cut: line.cut });
+    };
     this.db.transaction(() => {
-      let seq = afterSeq;
-      for (const line of lines) {
-        seq += 1;
-        insert.run(executionId, seq, line.stream, line.time, line.text, line.cut ? 1 : 0);
-        stored.push({ seq, ...line });
+      let next = 0;
+      for (; next + ROWS_PER_INSERT <= lines.length; next += ROWS_PER_INSERT) {
+        values.length = 0;
+        for (let row = next; row < next + ROWS_PER_INSERT; row++) addRow(lines[row]!);
+        this.insertStatement(ROWS_PER_INSERT).run(values);
+      }
+      for (; next < lines.length; next++) {
+        values.length = 0;
+        addRow(lines[next]!);
+        this.insertStatement(1).run(values);
       }
     })();
     return stored;
+  }
+
+  private insertStatement(rows: 1 | typeof ROWS_PER_INSERT): Statement {
+    const cached = this.inserts.get(rows);
+    if (cached) return cached;
+    const statement = this.db.prepare(
+      'INSERT INTO log_lines (execution_id, seq, stream, time, text, cut) VALUES ' +
+        Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?)').join(', '),
+    );
+    this.inserts.set(rows, statement);
+    return statement;
   }
 
   read(executionId: string, query: LogQuery = {}): LogLine[] {
