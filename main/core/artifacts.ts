@@ -10,7 +10,7 @@ import type { Artifact } from '../shared/domain.js';
 import type { AuditLog, AuditRecord } from './audit.js';
 import { AppError, errorMessage } from './errors.js';
 import { createLogger } from './logger.js';
-import { sha256File } from './mission-scan.js';
+import { nameAsText, sha256File } from './mission-scan.js';
 import { makeFolders } from './paths.js';
 import type { Db } from './store/database.js';
 
@@ -45,6 +45,8 @@ export interface CollectedFile {
   path: string;
   size: number;
   sha256: string;
+  /** The name the action gave it, when that was not UTF-8 text and it was renamed. */
+  renamedFrom?: string;
 }
 
 export interface Collection {
@@ -60,17 +62,31 @@ export async function walkOutFolder(outDir: string): Promise<Collection> {
   const pending: string[] = [''];
   while (pending.length > 0) {
     const relativeDir = pending.pop()!;
-    const entries = await fs.promises.readdir(path.join(outDir, relativeDir), {
-      withFileTypes: true,
-    });
+    const dir = path.join(outDir, relativeDir);
+    // Names as bytes: one that is not UTF-8 would come back as text that names nothing.
+    const entries = await fs.promises.readdir(dir, { withFileTypes: true, encoding: 'buffer' });
     for (const entry of entries) {
-      const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+      let name = nameAsText(entry.name);
+      let renamedFrom: string | undefined;
+      if (name === null) {
+        // Artifacts are named by text (store, downloads, zips): the file gets a name that is,
+        // rather than being lost. Invalid bytes become U+FFFD, numbered if that name is taken.
+        renamedFrom = entry.name.toString('latin1');
+        name = await renameToText(dir, entry.name);
+      }
+      const relative = relativeDir ? `${relativeDir}/${name}` : name;
       const absolute = path.join(outDir, relative);
       if (entry.isDirectory()) {
         pending.push(relative);
       } else if (entry.isFile()) {
         const stat = await fs.promises.lstat(absolute);
-        files.push({ path: relative, size: stat.size, sha256: await sha256File(absolute) });
+        const sha256 = await sha256File(absolute);
+        files.push({
+          path: relative,
+          size: stat.size,
+          sha256,
+          ...(renamedFrom && { renamedFrom }),
+        });
       } else {
         const reason = entry.isSymbolicLink()
           ? `a link to ${await fs.promises.readlink(absolute).catch(() => '?')}, not followed`
@@ -83,6 +99,19 @@ export async function walkOutFolder(outDir: string): Promise<Collection> {
   }
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { files, skipped };
+}
+
+async function renameToText(dir: string, name: Buffer): Promise<string> {
+  const base = name.toString('utf8');
+  for (let attempt = 1; ; attempt++) {
+    const candidate = attempt === 1 ? base : `${base} (${attempt})`;
+    if (fs.existsSync(path.join(dir, candidate))) continue;
+    await fs.promises.rename(
+      Buffer.concat([Buffer.from(`${dir}/`), name]),
+      path.join(dir, candidate),
+    );
+    return candidate;
+  }
 }
 
 export class ArtifactService {
@@ -112,7 +141,12 @@ export class ArtifactService {
           operation: 'artifact.written',
           path: file.path,
           bytes: file.size,
-          detail: `sha256 ${file.sha256}`,
+          detail:
+            `sha256 ${file.sha256}` +
+            (file.renamedFrom === undefined
+              ? ''
+              : `; renamed: the action named it "${file.renamedFrom}" (bytes as Latin-1), ` +
+                'which is not UTF-8 text'),
         });
       }
       for (const entry of collection.skipped) {

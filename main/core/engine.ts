@@ -86,7 +86,7 @@ export class Engine {
     if (options.logToFile) configureLogging(this.layout.root);
     this.db = openDatabase(this.layout.database);
     this.projects = new ProjectService(this.db);
-    this.missions = new MissionService(this.db, this.projects);
+    this.missions = new MissionService(this.db, this.projects, this.layout.root);
     this.templates = new TemplateService(this.db);
     this.executions = new ExecutionStore(this.db);
     this.logs = new LogStore(this.db);

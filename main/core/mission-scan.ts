@@ -16,17 +16,41 @@ export interface FolderScan {
   files: ScannedFile[];
   /** Entries that are not regular files or folders (links, sockets), or unreadable folders. */
   skipped: Array<{ path: string; reason: string }>;
+  /**
+   * Sockets, by path. A read-only mount does not stop a program from connecting to one, so an
+   * action could talk to whatever listens behind it (the Docker daemon, say).
+   */
+  sockets: string[];
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A name as text, or null when its bytes are not UTF-8 (the store and the UI need text). */
+export function nameAsText(name: Buffer): string | null {
+  const text = name.toString('utf8');
+  // Only a name with a replacement character can be broken; it may also be a real one.
+  if (!text.includes('\uFFFD')) return text;
+  try {
+    return utf8.decode(name);
+  } catch {
+    return null;
+  }
 }
 
 export async function scanFolder(root: string): Promise<FolderScan> {
   const files: ScannedFile[] = [];
   const skipped: FolderScan['skipped'] = [];
+  const sockets: string[] = [];
   const pending: string[] = [''];
   while (pending.length > 0) {
     const relativeDir = pending.pop()!;
-    let entries: fs.Dirent[];
+    let entries: fs.Dirent<Buffer>[];
     try {
-      entries = await fs.promises.readdir(path.join(root, relativeDir), { withFileTypes: true });
+      // Names as bytes: one that is not UTF-8 would come back as text that names nothing.
+      entries = await fs.promises.readdir(path.join(root, relativeDir), {
+        withFileTypes: true,
+        encoding: 'buffer',
+      });
     } catch (error) {
       // The top folder must be readable; a subfolder that is not is reported, not fatal.
       if (relativeDir === '') throw error;
@@ -34,7 +58,13 @@ export async function scanFolder(root: string): Promise<FolderScan> {
       continue;
     }
     for (const entry of entries) {
-      const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+      const name = nameAsText(entry.name);
+      if (name === null) {
+        const shown = `${relativeDir ? `${relativeDir}/` : ''}${entry.name.toString('latin1')}`;
+        skipped.push({ path: shown, reason: 'its name is not UTF-8 text (actions still see it)' });
+        continue;
+      }
+      const relative = relativeDir ? `${relativeDir}/${name}` : name;
       if (entry.isDirectory()) {
         pending.push(relative);
       } else if (entry.isFile()) {
@@ -43,6 +73,9 @@ export async function scanFolder(root: string): Promise<FolderScan> {
         const stat = lstatOrNull(path.join(root, relative));
         if (stat)
           files.push({ path: relative, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) });
+      } else if (entry.isSocket()) {
+        sockets.push(relative);
+        skipped.push({ path: relative, reason: 'a socket' });
       } else {
         const reason = entry.isSymbolicLink() ? 'a link, not followed' : 'not a regular file';
         skipped.push({ path: relative, reason });
@@ -50,7 +83,7 @@ export async function scanFolder(root: string): Promise<FolderScan> {
     }
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, skipped: skipped.sort((a, b) => (a.path < b.path ? -1 : 1)) };
+  return { files, skipped: skipped.sort((a, b) => (a.path < b.path ? -1 : 1)), sockets };
 }
 
 function lstatOrNull(file: string): fs.Stats | null {

@@ -63,6 +63,8 @@ export class MissionService {
   constructor(
     private readonly db: Db,
     private readonly projects: ProjectService,
+    /** The engine's data folder: a mission may neither lie in it nor hold it. */
+    private readonly dataDir: string,
   ) {}
 
   /**
@@ -80,6 +82,7 @@ export class MissionService {
     const project = existing ?? (options.createProject ? null : this.projects.resolve(projectRef));
     const absolute = path.resolve(folder);
     await assertFolder(absolute);
+    assertMountable(absolute, this.dataDir);
     const missionName = name ?? path.basename(absolute);
     if (!NAME_PATTERN.test(missionName)) {
       throw new AppError(
@@ -98,6 +101,7 @@ export class MissionService {
     }
     // Scan before inserting, so a folder that cannot be read leaves no half-made mission.
     const scan = await scanFolder(absolute);
+    assertNoSockets(absolute, scan.sockets);
     const id = randomUUID();
     this.db.transaction(() => {
       const owner = project ?? this.projects.create(projectRef);
@@ -124,6 +128,8 @@ export class MissionService {
     const mission = this.get(missionId);
     const absolute = path.resolve(folder);
     await assertFolder(absolute);
+    assertMountable(absolute, this.dataDir);
+    assertNoSockets(absolute, (await scanFolder(absolute)).sockets);
     this.db.prepare('UPDATE missions SET folder = ? WHERE id = ?').run(absolute, mission.id);
     log.info(`mission ${mission.projectName}/${mission.name} moved to ${absolute}`);
     return this.rescan(mission.id);
@@ -238,6 +244,21 @@ export class MissionService {
 
   /** Scans the folder again; files whose size and mtime did not change keep their hashes. */
   async rescan(missionId: string): Promise<RescanResult> {
+    return (await this.rescanWithScan(missionId)).result;
+  }
+
+  /**
+   * The rescan before a launch: the file list must say what the action can read, and a folder
+   * that has gained a socket since it was registered is not mounted.
+   */
+  async rescanForLaunch(missionId: string): Promise<RescanResult> {
+    const { result, scan } = await this.rescanWithScan(missionId);
+    assertMountable(result.mission.folder, this.dataDir);
+    assertNoSockets(result.mission.folder, scan.sockets);
+    return result;
+  }
+
+  private async rescanWithScan(missionId: string) {
     const mission = this.get(missionId);
     await assertFolder(mission.folder);
     const before = new Map(this.files(missionId).map((file) => [file.path, file]));
@@ -256,7 +277,7 @@ export class MissionService {
     if (added + changed + removed > 0 || mission.scannedAt === null) {
       this.db.transaction(() => this.applyScan(missionId, scan.files))();
     }
-    return {
+    const result: RescanResult = {
       mission: this.get(missionId),
       added,
       changed,
@@ -264,6 +285,7 @@ export class MissionService {
       unchanged,
       skipped: scan.skipped.map((entry) => `${entry.path}: ${entry.reason}`),
     };
+    return { result, scan };
   }
 
   /** Computes the content hashes that are missing or stale, and caches them. */
@@ -346,4 +368,63 @@ async function assertFolder(folder: string): Promise<void> {
   if (!stat.isDirectory()) {
     throw new AppError('invalid_input', `${folder} is not a folder: a mission is a folder of data`);
   }
+}
+
+/**
+ * Folders no action may have mounted: the whole file system, the system's own folders (which
+ * hold sockets, devices and secrets), and the engine's data folder, which holds the store and
+ * every execution's artifacts.
+ */
+const SYSTEM_FOLDERS = [
+  '/proc',
+  '/sys',
+  '/dev',
+  '/run',
+  '/var/run',
+  '/boot',
+  '/etc',
+  '/usr',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib64',
+  '/var/lib/docker',
+];
+
+function inside(folder: string, parent: string): boolean {
+  const relative = path.relative(parent, folder);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+function assertMountable(folder: string, dataDir: string): void {
+  // Links resolved: /var/run is /run, and a link to / is /.
+  const real = fs.realpathSync(folder);
+  const refuse = (why: string) => {
+    throw new AppError(
+      'invalid_input',
+      `${folder} cannot be a mission: ${why}`,
+      undefined,
+      'register the folder that holds the recordings themselves',
+    );
+  };
+  if (path.parse(real).root === real) refuse('it is the whole file system');
+  const system = SYSTEM_FOLDERS.find((system) => inside(real, system));
+  if (system) refuse(`it is a system folder (${system}), not recorded data`);
+  const data = fs.existsSync(dataDir) ? fs.realpathSync(dataDir) : path.resolve(dataDir);
+  if (inside(real, data) || inside(data, real)) {
+    refuse(`actions would see the engine's own data folder (${data}) through it`);
+  }
+}
+
+function assertNoSockets(folder: string, sockets: string[]): void {
+  if (sockets.length === 0) return;
+  const shown = sockets.slice(0, 3).join(', ') + (sockets.length > 3 ? ', …' : '');
+  throw new AppError(
+    'invalid_input',
+    `${folder} holds ${sockets.length === 1 ? 'a socket' : `${sockets.length} sockets`} ` +
+      `(${shown}): a read-only mount does not stop an action from connecting to one and ` +
+      'talking to the program behind it',
+    undefined,
+    'move the sockets out of the mission folder (or register a subfolder without them)',
+  );
 }

@@ -78,6 +78,22 @@ describe('artifacts', () => {
     expect(fs.statSync(file).uid).toBe(process.getuid!());
   });
 
+  it('keeps a file whose name is not UTF-8, renamed, and says so in the audit log', async () => {
+    const ended = await run(
+      'bad-names',
+      `printf ok > /out/good.txt; printf data > "$(printf '/out/bad\\377name')"`,
+    );
+    expect(ended.state).toBe('succeeded');
+    const artifacts = engine.artifacts.list(ended.id);
+    expect(artifacts.map((a) => a.path)).toEqual(['bad\uFFFDname', 'good.txt']);
+    const renamed = engine.audit
+      .list(ended.id)
+      .find((event) => event.operation === 'artifact.written' && event.path === 'bad\uFFFDname');
+    expect(renamed?.detail).toContain('renamed: the action named it "bad\u00FFname"');
+    const out = executionDirs(engine.layout, ended.id).out;
+    expect(fs.readFileSync(path.join(out, 'bad\uFFFDname'), 'utf8')).toBe('data');
+  });
+
   it('exports artifacts into a folder and audits each copy', async () => {
     const ended = await run('export-me', 'mkdir /out/d && echo one > /out/d/one.txt');
     const target = tempDir('kleinkram-export-');

@@ -2,6 +2,7 @@
 // new privileges, no network, the host user's uid, the mission read-only, the Kleinkram
 // variables, the project's other missions, and the app's labels.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -86,5 +87,26 @@ describe('isolation of an execution', () => {
     expect(out.scratch).toBe('ok');
     expect(Number(out.memory)).toBe(96 * 2 ** 20);
     expect(fs.existsSync(path.join(folder, 'intruder'))).toBe(false);
+  });
+});
+
+describe('sockets in a mission folder', () => {
+  it('a socket that appears after registration keeps the folder from being mounted', async () => {
+    const mission = await addMission(engine);
+    engine.templates.create(shellTemplate('socket-probe', 'ls -l /data'), 'test');
+    // A program starts listening inside the folder after it was registered.
+    const server = net.createServer();
+    await new Promise<void>((resolve) =>
+      server.listen(path.join(mission.folder, 'x.sock'), resolve),
+    );
+    try {
+      const execution = engine.launch({ template: 'socket-probe', mission: mission.id });
+      const ended = await engine.waitForEnd(execution.id);
+      expect(ended.state).toBe('unprocessable');
+      expect(ended.stateCause).toMatch(/holds a socket \(x\.sock\)/);
+      expect(ended.containerId).toBeNull();
+    } finally {
+      server.close();
+    }
   });
 });

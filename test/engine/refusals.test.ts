@@ -1,5 +1,6 @@
 // Every refused request says what is wrong and changes no row of the store.
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +103,32 @@ describe('refused requests change nothing', () => {
     return expectRefused((e) => e.missions.add('lab', file), 'invalid_input', /not a folder/);
   });
 
+  it('a mission on the whole file system, a system folder, or the data folder', async () => {
+    await expectRefused((e) => e.missions.add('lab', '/'), 'invalid_input', /whole file system/);
+    await expectRefused((e) => e.missions.add('lab', '/run'), 'invalid_input', /system folder/);
+    await expectRefused((e) => e.missions.add('lab', '/etc'), 'invalid_input', /system folder/);
+    const inData = path.join(engine.layout.root, 'executions');
+    await expectRefused((e) => e.missions.add('lab', inData), 'invalid_input', /own data folder/);
+    const aboveData = path.dirname(engine.layout.root);
+    await expectRefused((e) => e.missions.add('lab', aboveData), 'invalid_input', /data folder/);
+  });
+
+  it('a mission on a folder that holds a socket', async () => {
+    const folder = tempDir('kleinkram-socket-mission-');
+    fs.writeFileSync(path.join(folder, 'a.bag'), 'a');
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(path.join(folder, 'daemon.sock'), resolve));
+    try {
+      await expectRefused(
+        (e) => e.missions.add('lab', folder, 'with-socket'),
+        'invalid_input',
+        /holds a socket \(daemon\.sock\): a read-only mount does not stop an action/,
+      );
+    } finally {
+      server.close();
+    }
+  });
+
   it('a mission on a missing folder in a project that would be new makes no project', () =>
     expectRefused(
       (e) => e.missions.add('brand-new', '/no/such/folder', undefined, { createProject: true }),
@@ -167,5 +194,18 @@ describe('removing a mission', () => {
     expect(fs.readdirSync(folder)).toEqual(['a.bag']);
     // The name is free again.
     expect((await engine.missions.add('lab', folder, 'unused')).mission.fileCount).toBe(1);
+  });
+});
+
+describe('registering a mission with odd entries', () => {
+  it('reports a file whose name is not UTF-8 as skipped, not silently', async () => {
+    const folder = tempDir('kleinkram-odd-names-');
+    fs.writeFileSync(path.join(folder, 'good.bag'), 'a');
+    fs.writeFileSync(Buffer.from(`${folder}/bad\xffname.bag`, 'latin1'), 'b');
+    const result = await engine.missions.add('lab', folder, 'odd-names');
+    expect(result.mission.fileCount).toBe(1);
+    expect(result.skipped).toEqual([
+      'bad\u00FFname.bag: its name is not UTF-8 text (actions still see it)',
+    ]);
   });
 });

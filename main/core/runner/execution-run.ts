@@ -155,7 +155,7 @@ export class ExecutionRun {
     }
 
     // The manifest is taken from a fresh scan: it must say what the action could really read.
-    await missions.rescan(mission.id);
+    await missions.rescanForLaunch(mission.id);
     const dirs = executionDirs(this.parts.layout, this.executionId);
     await fs.promises.mkdir(dirs.out, { recursive: true });
     await fs.promises.mkdir(dirs.scratch, { recursive: true });
@@ -553,7 +553,9 @@ export class ExecutionRun {
   }
 
   private outcomeOfError(error: unknown): Outcome {
-    if (isAppError(error) && (error.code === 'image_unavailable' || error.code === 'not_found')) {
+    // The image or the mission is not there or not fit to mount: running again cannot help.
+    const unprocessable = ['image_unavailable', 'not_found', 'invalid_input'];
+    if (isAppError(error) && unprocessable.includes(error.code)) {
       log.warn(`execution ${this.executionId} unprocessable: ${error.message}`);
       return { state: 'unprocessable', cause: error.message, hint: error.hint ?? null };
     }
