@@ -35,6 +35,9 @@ export function table(head: string[], rows: Array<Array<string | number>>): stri
 
 export const size = (value: number) => prettyBytes(value, { binary: true });
 
+/** "1 file", "3 files". */
+export const count = (value: number, noun: string) => `${value} ${noun}${value === 1 ? '' : 's'}`;
+
 export const duration = (ms: number) =>
   prettyMilliseconds(Math.max(0, ms), { secondsDecimalDigits: 1 });
 

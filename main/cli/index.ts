@@ -21,6 +21,8 @@ export function buildProgram(): Command {
       'the Docker engine socket (default: DOCKER_HOST or the usual one)',
     )
     .showHelpAfterError()
+    // Before the commands are added: they inherit it, so their usage mistakes reach main().
+    .exitOverride()
     .addHelpText(
       'after',
       `\nExit codes of actions:\n${EXIT_CODE_TABLE.map(([code, meaning]) => `  ${String(code).padEnd(4)} ${meaning}`).join('\n')}`,
@@ -35,7 +37,6 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (error) {

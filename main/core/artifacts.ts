@@ -101,6 +101,16 @@ export async function walkOutFolder(outDir: string): Promise<Collection> {
   return { files, skipped };
 }
 
+/** Whether anything (a file, a folder, a link) is at a path; a file above it means no. */
+function entryExists(entry: string): boolean {
+  try {
+    return fs.lstatSync(entry, { throwIfNoEntry: false }) !== undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+    throw error;
+  }
+}
+
 async function renameToText(dir: string, name: Buffer): Promise<string> {
   const base = name.toString('utf8');
   for (let attempt = 1; ; attempt++) {
@@ -210,17 +220,36 @@ export class ArtifactService {
 
   /**
    * Copies artifacts into a folder (keeping their relative paths) and audits each copy.
-   * Without paths, every artifact of the execution is exported.
+   * Without paths, every artifact of the execution is exported. Nothing is overwritten: a
+   * file (or a link) already at a target refuses the export before anything is copied.
    */
   async export(executionId: string, destination: string, paths?: string[]) {
-    // Each artifact once, however often it was named.
+    if (destination.trim() === '') {
+      throw new AppError('invalid_input', 'give a folder to export the artifacts into');
+    }
+    // Each artifact once, however often it was named; all found before anything is written.
     const chosen = [...new Set(paths ?? this.list(executionId).map((artifact) => artifact.path))];
-    const exported: Array<{ path: string; to: string; bytes: number }> = [];
+    const sources = [];
     for (const artifactPath of chosen) {
       const { artifact, file } = await this.file(executionId, artifactPath);
       const target = path.join(destination, artifact.path);
+      if (entryExists(target)) {
+        throw new AppError(
+          'conflict',
+          `${target} exists already: nothing was exported, and nothing is overwritten`,
+          undefined,
+          'export into an empty folder, or move the existing files away first',
+        );
+      }
+      sources.push({ artifact, file, target });
+    }
+    const exported: Array<{ path: string; to: string; bytes: number }> = [];
+    for (const { artifact, file, target } of sources) {
+      let written: fs.promises.FileHandle;
       try {
         makeFolders(path.dirname(target));
+        // wx: created here or refused; a link put in its place meanwhile is not followed.
+        written = await fs.promises.open(target, 'wx');
       } catch (error) {
         throw new AppError(
           'io_error',
@@ -231,7 +260,7 @@ export class ArtifactService {
       }
       const source = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
       try {
-        await pipeline(source.createReadStream(), fs.createWriteStream(target));
+        await pipeline(source.createReadStream(), written.createWriteStream());
       } catch (error) {
         await fs.promises.rm(target, { force: true });
         throw new AppError(

@@ -130,6 +130,13 @@ export class TemplateService {
   restore(ref: string, k: number, author: string): SavedVersion {
     const template = this.resolveRow(ref);
     const old = this.version(template.id, k);
+    const latest = this.version(template.id, template.latest_version);
+    if (versionToYaml(versionFields(old)) === versionToYaml(versionFields(latest))) {
+      throw new AppError(
+        'invalid_input',
+        `the restore changes nothing: ${latest.name} v${latest.version} is equal to v${k} already`,
+      );
+    }
     this.assertNameFree(old.name, template.id);
     const saved = this.saveNext(template.id, versionFields(old), author, k);
     log.info(`template ${template.id} v${k} restored as v${saved.version}`);

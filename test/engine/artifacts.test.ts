@@ -115,6 +115,26 @@ describe('artifacts', () => {
       });
     }
     expect(engine.audit.list(ended.id)).toHaveLength(before);
+
+    // Nothing is overwritten, and nothing is written through a link at the destination.
+    fs.writeFileSync(path.join(target, 'd/one.txt'), 'mine');
+    await expect(engine.artifacts.export(ended.id, target)).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('exists already: nothing was exported'),
+    });
+    expect(fs.readFileSync(path.join(target, 'd/one.txt'), 'utf8')).toBe('mine');
+    const linked = tempDir('kleinkram-export-');
+    const victim = path.join(tempDir('kleinkram-victim-'), 'victim.txt');
+    fs.mkdirSync(path.join(linked, 'd'));
+    fs.symlinkSync(victim, path.join(linked, 'd/one.txt'));
+    await expect(engine.artifacts.export(ended.id, linked)).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    expect(fs.existsSync(victim)).toBe(false);
+    await expect(engine.artifacts.export(ended.id, ' ')).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
+    expect(engine.audit.list(ended.id)).toHaveLength(before);
   });
 
   it('the retention sweep deletes expired artifacts, file then row, and is safe twice', async () => {

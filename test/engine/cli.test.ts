@@ -138,6 +138,22 @@ describe('kleinkram-actions CLI', () => {
       '5',
     );
     expect(bad.code).toBe(2);
+    // Usage mistakes in subcommands exit 2 as well, with the reason.
+    for (const args of [
+      ['execution', 'list', '--state', 'bogus'],
+      ['execution', 'list', '--limit', 'abc'],
+      ['launch', 'three'],
+      ['launch', 'three', 'lab-run-01', '--bogus'],
+    ]) {
+      const usage = cli(...args);
+      expect(usage.code, `${args.join(' ')}: ${usage.err}`).toBe(2);
+      expect(usage.err).toMatch(/error: /);
+    }
+    // An empty --to is refused, not taken for the current folder.
+    const ran = json<Array<{ number: number }>>('execution', 'list')[0]!;
+    const emptyTo = cli('artifact', 'export', String(ran.number), '--to', '');
+    expect(emptyTo.code).toBe(2);
+    expect(emptyTo.err).toMatch(/give a folder to export the artifacts into/);
     expect(bad.err).toMatch(/image: Docker would refuse/);
     expect(bad.err).toMatch(/cpuCores: CPU cores must be more than 0/);
     expect(bad.err).toMatch(/memory: memory must be at least 6 MiB/);

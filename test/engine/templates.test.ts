@@ -139,6 +139,12 @@ describe('template versions', () => {
     const afterRestore = versionRows();
     expect(afterRestore.slice(0, afterEdit.length)).toEqual(afterEdit);
     expect(engine.templates.versions('versioned').map((v) => v.version)).toEqual([1, 2, 3]);
+
+    // Restoring what the latest version already is would only make a duplicate: refused.
+    expect(() => engine.templates.restore('versioned', 1, 'carol')).toThrow(
+      /the restore changes nothing: versioned v3 is equal to v1 already/,
+    );
+    expect(versionRows()).toEqual(afterRestore);
   });
 
   it('the store itself refuses to change a saved version', async () => {

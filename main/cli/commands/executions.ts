@@ -342,11 +342,15 @@ export function registerExecutionCommands(program: Command): void {
         const found = engine.executions.resolve(ref);
         const exported = await engine.artifacts.export(
           found.id,
-          path.resolve(options.to),
+          // An empty --to is refused by the core, not taken for the current folder.
+          options.to.trim() === '' ? '' : path.resolve(options.to),
           paths.length > 0 ? paths : undefined,
         );
         for (const item of exported)
           console.log(`${item.path} -> ${item.to} (${size(item.bytes)})`);
+        if (exported.length === 0) {
+          console.log(`execution #${found.number} has no artifacts: nothing was exported`);
+        }
       }),
     );
 

@@ -3,13 +3,14 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 
 import { printJson, withEngine } from '../context.js';
-import { size, table, time } from '../format.js';
+import { count, size, table, time } from '../format.js';
 import type { RescanResult } from '../../core/missions.js';
 
 function printScan(result: RescanResult): void {
   const { mission } = result;
   console.log(
-    `${mission.projectName}/${mission.name}: ${mission.fileCount} files, ${size(mission.totalBytes)} ` +
+    `${mission.projectName}/${mission.name}: ${count(mission.fileCount, 'file')}, ` +
+      `${size(mission.totalBytes)} ` +
       `(${result.added} added, ${result.changed} changed, ${result.removed} removed)`,
   );
   for (const skipped of result.skipped) console.log(`  skipped ${skipped}`);
@@ -94,12 +95,14 @@ export function registerMissionCommands(program: Command): void {
     .action((ref: string, options: { hash?: boolean; json?: boolean }, command: Command) =>
       withEngine(command, async (engine) => {
         const found = engine.missions.resolve(ref);
+        // Progress is for a person watching a terminal, not for a script reading the output.
+        const showProgress = options.hash === true && process.stderr.isTTY && !options.json;
         const files = options.hash
-          ? await engine.missions.hash(found.id, (done, total) =>
-              process.stderr.write(`\rhashing ${done}/${total}`),
-            )
+          ? await engine.missions.hash(found.id, (done, total) => {
+              if (showProgress) process.stderr.write(`\rhashing ${done}/${total}`);
+            })
           : engine.missions.files(found.id);
-        if (options.hash) process.stderr.write('\n');
+        if (showProgress) process.stderr.write('\n');
         if (options.json) return printJson(files);
         console.log(
           table(

@@ -13,7 +13,7 @@ import { executionDirs } from '../../core/paths.js';
 import { exampleTemplates } from '../../core/resources.js';
 import { author, openEngine, printJson, wholeNumber, withEngine } from '../context.js';
 import { followExecution } from '../follow.js';
-import { size } from '../format.js';
+import { count, size } from '../format.js';
 import { describeExecution, exitStatusOf } from './executions.js';
 
 export function registerSystemCommands(program: Command): void {
@@ -148,7 +148,8 @@ async function runDemo(engine: Engine, folder: string, projectName: string): Pro
   }
   console.log(
     pc.gray(
-      `mission ${mission.projectName}/${mission.name}: ${mission.fileCount} files, ${size(mission.totalBytes)} in ${mission.folder}`,
+      `mission ${mission.projectName}/${mission.name}: ${count(mission.fileCount, 'file')}, ` +
+        `${size(mission.totalBytes)} in ${mission.folder}`,
     ),
   );
 

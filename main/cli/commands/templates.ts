@@ -258,11 +258,11 @@ export function registerTemplateCommands(program: Command): void {
     .command('export <template>')
     .description('write a version as YAML (to stdout unless -o)')
     .option('--version <n>', 'the version to export', wholeNumber())
-    .option('-o, --output <file>', 'write to this file')
+    .option('-o, --output <file>', 'write to this file (- for stdout)')
     .action((ref: string, options: { version?: number; output?: string }, command: Command) =>
       withEngine(command, (engine) => {
         const yaml = engine.templates.exportYaml(ref, options.version);
-        if (!options.output) {
+        if (!options.output || options.output === '-') {
           process.stdout.write(yaml);
           return;
         }
