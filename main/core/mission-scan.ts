@@ -86,6 +86,27 @@ export async function scanFolder(root: string): Promise<FolderScan> {
   return { files, skipped: skipped.sort((a, b) => (a.path < b.path ? -1 : 1)), sockets };
 }
 
+/**
+ * The first socket in a folder, or null: the check before another mission of the project is
+ * mounted. Only names and types are read (no stat per file), and unreadable folders are
+ * passed over, as they are for the mount itself.
+ */
+export async function firstSocketIn(root: string): Promise<string | null> {
+  const pending: string[] = [''];
+  while (pending.length > 0) {
+    const relativeDir = pending.pop()!;
+    const entries = await fs.promises
+      .readdir(path.join(root, relativeDir), { withFileTypes: true })
+      .catch(() => []);
+    for (const entry of entries) {
+      const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+      if (entry.isSocket()) return relative;
+      if (entry.isDirectory()) pending.push(relative);
+    }
+  }
+  return null;
+}
+
 function lstatOrNull(file: string): fs.Stats | null {
   try {
     return fs.lstatSync(file);

@@ -154,6 +154,8 @@ export interface Artifact {
 
 export const AUDIT_OPERATIONS = [
   'input.available',
+  /** Another mission of the project, not mounted for this execution, with why. */
+  'input.withheld',
   'artifact.written',
   'artifact.skipped',
   'artifact.exported',

@@ -109,4 +109,33 @@ describe('sockets in a mission folder', () => {
       server.close();
     }
   });
+
+  it('another mission of the project that gains a socket is withheld, not mounted', async () => {
+    const launched = await addMission(engine);
+    const sibling = await addMission(engine);
+    engine.templates.create(shellTemplate('project-probe', 'ls /project'), 'test');
+    const server = net.createServer();
+    await new Promise<void>((resolve) =>
+      server.listen(path.join(sibling.folder, 'y.sock'), resolve),
+    );
+    try {
+      const execution = engine.launch({ template: 'project-probe', mission: launched.id });
+      const ended = await engine.waitForEnd(execution.id);
+      expect(ended.state).toBe('succeeded');
+      const listed = engine.logs.read(ended.id).map((line) => line.text);
+      expect(listed).not.toContain(sibling.name);
+      expect(listed.length).toBeGreaterThan(0);
+      const withheld = engine.audit
+        .list(ended.id)
+        .filter((event) => event.operation === 'input.withheld');
+      expect(withheld).toMatchObject([
+        {
+          path: `/project/${sibling.name}`,
+          detail: 'not mounted: its folder holds a socket (y.sock)',
+        },
+      ]);
+    } finally {
+      server.close();
+    }
+  });
 });

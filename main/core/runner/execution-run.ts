@@ -14,6 +14,7 @@ import { dockerErrorMessage, isDockerUnreachable } from '../docker/client.js';
 import { ensureImage } from '../docker/images.js';
 import { AppError, errorMessage, isAppError } from '../errors.js';
 import { createLogger } from '../logger.js';
+import { firstSocketIn } from '../mission-scan.js';
 import { executionDirs } from '../paths.js';
 import type { EngineParts } from '../engine-parts.js';
 import { buildContainerSpec } from './container-spec.js';
@@ -159,8 +160,8 @@ export class ExecutionRun {
     const dirs = executionDirs(this.parts.layout, this.executionId);
     await fs.promises.mkdir(dirs.out, { recursive: true });
     await fs.promises.mkdir(dirs.scratch, { recursive: true });
-    const projectMissions = missions.list(mission.projectId).filter((m) => fs.existsSync(m.folder));
-    this.recordInputs(mission, projectMissions);
+    const { mounted: projectMissions, withheld } = await this.mountableProjectMissions(mission);
+    this.recordInputs(mission, projectMissions, withheld);
 
     const spec = buildContainerSpec({
       executionId: this.executionId,
@@ -328,7 +329,41 @@ export class ExecutionRun {
     }
   }
 
-  private recordInputs(mission: Mission, projectMissions: Mission[]): void {
+  /**
+   * The project's missions to mount: the launched one (already checked by its rescan) and the
+   * others whose folders are there and hold no socket. A socket that appeared in another
+   * mission's folder since its last scan withholds that mission, not the execution.
+   */
+  private async mountableProjectMissions(mission: Mission) {
+    const mounted: Mission[] = [];
+    const withheld: Array<{ mission: Mission; reason: string }> = [];
+    for (const other of this.parts.missions.list(mission.projectId)) {
+      if (other.id === mission.id) {
+        mounted.push(other);
+        continue;
+      }
+      if (!fs.existsSync(other.folder)) continue;
+      const socket = await firstSocketIn(other.folder);
+      if (socket === null) {
+        mounted.push(other);
+      } else {
+        withheld.push({
+          mission: other,
+          reason: `not mounted: its folder holds a socket (${socket})`,
+        });
+        log.warn(
+          `execution ${this.executionId}: mission ${other.name} withheld (socket ${socket})`,
+        );
+      }
+    }
+    return { mounted, withheld };
+  }
+
+  private recordInputs(
+    mission: Mission,
+    projectMissions: Mission[],
+    withheld: Array<{ mission: Mission; reason: string }>,
+  ): void {
     const files = this.parts.missions.files(mission.id);
     this.parts.audit.record(this.executionId, [
       ...files.map((file) => ({
@@ -345,6 +380,11 @@ export class ExecutionRun {
           bytes: other.totalBytes,
           detail: `read-only, mission ${other.name} (${other.fileCount} files)`,
         })),
+      ...withheld.map(({ mission: other, reason }) => ({
+        operation: 'input.withheld' as const,
+        path: `/project/${other.name}`,
+        detail: reason,
+      })),
     ]);
   }
 

@@ -340,6 +340,7 @@ function ArtifactRow({ artifact, desktop, onAction }: ArtifactRowProps): ReactEl
 
 const OPERATION_WORDS: Record<AuditEvent['operation'], string> = {
   'input.available': 'input available',
+  'input.withheld': 'input withheld',
   'artifact.written': 'artifact written',
   'artifact.skipped': 'artifact skipped',
   'artifact.exported': 'artifact exported',
