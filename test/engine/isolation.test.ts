@@ -90,15 +90,19 @@ describe('isolation of an execution', () => {
   });
 });
 
+/** A program listening on a unix socket in a folder, until the test closes it. */
+async function listenIn(folder: string, name: string): Promise<net.Server> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(path.join(folder, name), resolve));
+  return server;
+}
+
 describe('sockets in a mission folder', () => {
   it('a socket that appears after registration keeps the folder from being mounted', async () => {
     const mission = await addMission(engine);
     engine.templates.create(shellTemplate('socket-probe', 'ls -l /data'), 'test');
     // A program starts listening inside the folder after it was registered.
-    const server = net.createServer();
-    await new Promise<void>((resolve) =>
-      server.listen(path.join(mission.folder, 'x.sock'), resolve),
-    );
+    const server = await listenIn(mission.folder, 'x.sock');
     try {
       const execution = engine.launch({ template: 'socket-probe', mission: mission.id });
       const ended = await engine.waitForEnd(execution.id);
@@ -114,10 +118,7 @@ describe('sockets in a mission folder', () => {
     const launched = await addMission(engine);
     const sibling = await addMission(engine);
     engine.templates.create(shellTemplate('project-probe', 'ls /project'), 'test');
-    const server = net.createServer();
-    await new Promise<void>((resolve) =>
-      server.listen(path.join(sibling.folder, 'y.sock'), resolve),
-    );
+    const server = await listenIn(sibling.folder, 'y.sock');
     try {
       const execution = engine.launch({ template: 'project-probe', mission: launched.id });
       const ended = await engine.waitForEnd(execution.id);
