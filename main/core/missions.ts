@@ -8,7 +8,13 @@ import type { RescanResultDto } from '../shared/contract.js';
 import type { Mission, MissionFile } from '../shared/domain.js';
 import { AppError, errorMessage } from './errors.js';
 import { createLogger } from './logger.js';
-import { fileKind, scanFolder, sha256File, type ScannedFile } from './mission-scan.js';
+import {
+  fileKind,
+  scanFolder,
+  sha256File,
+  type FolderScan,
+  type ScannedFile,
+} from './mission-scan.js';
 import { NAME_PATTERN, NAME_RULE, type ProjectService } from './projects.js';
 import type { Db } from './store/database.js';
 
@@ -129,10 +135,12 @@ export class MissionService {
     const absolute = path.resolve(folder);
     await assertFolder(absolute);
     assertMountable(absolute, this.dataDir);
-    assertNoSockets(absolute, (await scanFolder(absolute)).sockets);
+    // One scan serves both the check, before anything changes, and the rescan after the move.
+    const scan = await scanFolder(absolute);
+    assertNoSockets(absolute, scan.sockets);
     this.db.prepare('UPDATE missions SET folder = ? WHERE id = ?').run(absolute, mission.id);
     log.info(`mission ${mission.projectName}/${mission.name} moved to ${absolute}`);
-    return this.rescan(mission.id);
+    return (await this.rescanWithScan(mission.id, scan)).result;
   }
 
   /**
@@ -258,11 +266,12 @@ export class MissionService {
     return result;
   }
 
-  private async rescanWithScan(missionId: string) {
+  /** A rescan, with the folder's scan; `scanned` is one just made of the mission's folder. */
+  private async rescanWithScan(missionId: string, scanned?: FolderScan) {
     const mission = this.get(missionId);
     await assertFolder(mission.folder);
     const before = new Map(this.files(missionId).map((file) => [file.path, file]));
-    const scan = await scanFolder(mission.folder);
+    const scan = scanned ?? (await scanFolder(mission.folder));
     let added = 0;
     let changed = 0;
     let unchanged = 0;
