@@ -62,6 +62,15 @@ export async function scanFolder(root: string): Promise<FolderScan> {
       if (name === null) {
         const shown = `${relativeDir ? `${relativeDir}/` : ''}${entry.name.toString('latin1')}`;
         skipped.push({ path: shown, reason: 'its name is not UTF-8 text (actions still see it)' });
+        // Not listed, but still mounted: what lies below it is looked at for sockets.
+        const below = entry.isDirectory()
+          ? await firstSocketIn(
+              Buffer.concat([Buffer.from(`${path.join(root, relativeDir)}/`), entry.name]),
+            )
+          : null;
+        if (entry.isSocket() || below !== null) {
+          sockets.push(below === null ? shown : `${shown}/${below}`);
+        }
         continue;
       }
       const relative = relativeDir ? `${relativeDir}/${name}` : name;
@@ -87,21 +96,23 @@ export async function scanFolder(root: string): Promise<FolderScan> {
 }
 
 /**
- * The first socket in a folder, or null: the check before another mission of the project is
- * mounted. Only names and types are read (no stat per file), and unreadable folders are
- * passed over, as they are for the mount itself.
+ * The first socket in a folder (its path below the folder, for messages), or null: the check
+ * before another mission of the project is mounted. Only names and types are read (no stat
+ * per file), names as bytes so that none is passed over, and unreadable folders are skipped,
+ * as they are for the mount itself.
  */
-export async function firstSocketIn(root: string): Promise<string | null> {
-  const pending: string[] = [''];
+export async function firstSocketIn(root: string | Buffer): Promise<string | null> {
+  const top = Buffer.from(root);
+  const pending: Buffer[] = [top];
   while (pending.length > 0) {
-    const relativeDir = pending.pop()!;
+    const dir = pending.pop()!;
     const entries = await fs.promises
-      .readdir(path.join(root, relativeDir), { withFileTypes: true })
+      .readdir(dir, { withFileTypes: true, encoding: 'buffer' })
       .catch(() => []);
     for (const entry of entries) {
-      const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
-      if (entry.isSocket()) return relative;
-      if (entry.isDirectory()) pending.push(relative);
+      const entryPath = Buffer.concat([dir, Buffer.from('/'), entry.name]);
+      if (entry.isSocket()) return entryPath.subarray(top.length + 1).toString('utf8');
+      if (entry.isDirectory()) pending.push(entryPath);
     }
   }
   return null;

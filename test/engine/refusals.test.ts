@@ -129,6 +129,26 @@ describe('refused requests change nothing', () => {
     }
   });
 
+  it('a mission whose socket lies in a folder with a name that is not UTF-8', async () => {
+    const folder = tempDir('kleinkram-socket-mission-');
+    fs.mkdirSync(path.join(folder, 'plain'));
+    const server = net.createServer();
+    await new Promise<void>((resolve) =>
+      server.listen(path.join(folder, 'plain', 'deep.sock'), resolve),
+    );
+    // Node listens only on paths given as text: the folder gets its byte name afterwards.
+    fs.renameSync(path.join(folder, 'plain'), Buffer.from(`${folder}/odd\xff`, 'latin1'));
+    try {
+      await expectRefused(
+        (e) => e.missions.add('lab', folder, 'hidden-socket'),
+        'invalid_input',
+        /holds a socket \(odd\u00FF\/deep\.sock\)/,
+      );
+    } finally {
+      server.close();
+    }
+  });
+
   it('a mission on a missing folder in a project that would be new makes no project', () =>
     expectRefused(
       (e) => e.missions.add('brand-new', '/no/such/folder', undefined, { createProject: true }),
